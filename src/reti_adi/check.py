@@ -1,0 +1,29 @@
+"""The library entry point of `reti-adi check`: load, validate, cross-check."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from .checker import check_catalogue
+from .loader import Catalogue, load_catalogue
+from .result import CheckResult
+
+
+class NotACatalogue(Exception):
+    """The path holds no catalogue: a usage error, not a data error."""
+
+
+def load_and_check(root: Path, today: date | None = None) -> tuple[Catalogue, CheckResult]:
+    root = Path(root)
+    if not (root / "catalogo").is_dir():
+        raise NotACatalogue(f"nessun catalogo in «{root}»: manca la cartella catalogo/")
+    today = today or date.today()
+    catalogue = load_catalogue(root)
+    problems = catalogue.problems + check_catalogue(catalogue, today)
+    counts = {kind: len(records) for kind, records in catalogue.records.items()}
+    return catalogue, CheckResult(root, today, problems, catalogue.files, counts)
+
+
+def check(root: Path, today: date | None = None) -> CheckResult:
+    return load_and_check(root, today)[1]

@@ -1,0 +1,35 @@
+"""The `reti-adi` command: a thin layer over the library; every command lives in its own module."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .. import __version__
+from .check import check_command
+from .schemas import schemas_command
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, "-V", "--version", message="reti-adi %(version)s")
+def app() -> None:
+    """reti-adi: catalogo dei sostegni e reti di servizi per l'Assegno di Inclusione."""
+
+
+app.add_command(check_command)
+app.add_command(schemas_command)
+
+
+def main() -> None:
+    try:
+        app.main(prog_name="reti-adi", standalone_mode=True)
+    except KeyboardInterrupt:
+        click.echo("Interrotto.", err=True)
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - last resort: never a traceback for the user
+        click.echo(f"reti-adi: errore interno: {type(exc).__name__}: {exc}", err=True)
+        click.echo("Segnala il problema agli sviluppatori allegando il comando usato.", err=True)
+        sys.exit(2)

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from ..check import NotACatalogue, check
+from ..reporters import REPORTERS
+from .options import reference_date
+
+
+@click.command("check")
+@click.argument("path", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.option("--format", "-f", "output_format", type=click.Choice(sorted(REPORTERS)), default=None,
+              help="Formato del rapporto: testo (predefinito), json, github (annotazioni per le pull request; "
+                   "predefinito quando GITHUB_ACTIONS=true).")
+@reference_date
+def check_command(path: Path, output_format: str | None, today) -> None:
+    """Controlla il catalogo in PATH (predefinito: la cartella corrente) e segnala tutti i problemi.
+
+    Esce con 0 se il catalogo è valido (anche con avvisi), 1 se ci sono errori, 2 per errori d'uso.
+    """
+    if output_format is None:
+        output_format = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "testo"
+    try:
+        result = check(path, today)
+    except NotACatalogue as exc:
+        raise click.UsageError(str(exc)) from exc
+    color = output_format == "testo" and sys.stdout.isatty()
+    click.echo(REPORTERS[output_format](result, color=color))
+    sys.exit(result.exit_code)

@@ -1,0 +1,5 @@
+"""pydantic models, one per file kind."""
+
+from .catalogo import Ambito, Catalogo, Ente, Fonte, Servizio
+
+__all__ = ["Ambito", "Catalogo", "Ente", "Fonte", "Servizio"]

@@ -1,0 +1,58 @@
+"""The example catalogue shipped in the repo is valid, and the CLI reports it as such."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from reti_adi.check import check
+
+from .conftest import REFERENCE_DATE
+
+
+def run_cli(*args: str, cwd=None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", "from reti_adi.cli import main; main()", *args],
+                          capture_output=True, text=True, cwd=cwd)
+
+
+def test_example_catalogue_has_no_errors(repo_root):
+    result = check(repo_root, REFERENCE_DATE)
+    assert result.errors == [], "\n".join(p.message for p in result.errors)
+    assert result.counts["servizio"] >= 40
+    assert result.counts["ente"] >= 12
+    assert result.counts["fonte"] >= 6
+
+
+def test_example_covers_every_art7_type_and_every_state(repo_root):
+    from reti_adi.check import load_and_check
+
+    catalogue, _ = load_and_check(repo_root, REFERENCE_DATE)
+    servizi = [r.model for r in catalogue.of("servizio").values()]
+    assert {s.tipologia for s in servizi} >= set("abcdefgh") | {"altro"}
+    assert {s.stato for s in servizi} == {"attivo", "sospeso", "cessato", "non_presente"}
+    tipi_erogatori = {catalogue.get("ente", s.ente_erogatore).tipo for s in servizi}
+    assert {"cpi", "asl", "scuola"} <= tipi_erogatori
+    assert catalogue.meta.model.dati_dimostrativi is True
+
+
+def test_cli_check_exit_zero_on_example(repo_root):
+    proc = run_cli("check", str(repo_root), "--data-riferimento", REFERENCE_DATE.isoformat())
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "0 errori" in proc.stdout
+
+
+def test_cli_json_format_is_machine_readable(repo_root):
+    proc = run_cli("check", str(repo_root), "--format", "json", "--data-riferimento", "2028-01-01")
+    payload = json.loads(proc.stdout)
+    assert payload["valido"] is True and proc.returncode == 0
+    # two years later every verification is stale: warnings, not errors
+    assert payload["avvisi"] >= 40
+    assert all(p["gravita"] == "avviso" for p in payload["problemi"])
+
+
+def test_cli_usage_error_exit_two(tmp_path):
+    proc = run_cli("check", str(tmp_path))
+    assert proc.returncode == 2
+    assert "manca la cartella catalogo/" in proc.stderr
+    assert "Traceback" not in proc.stderr
