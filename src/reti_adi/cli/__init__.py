@@ -7,6 +7,7 @@ import sys
 import click
 
 from .. import __version__
+from .build import build_command
 from .check import check_command
 from .schemas import schemas_command
 
@@ -20,6 +21,7 @@ def app() -> None:
 
 
 app.add_command(check_command)
+app.add_command(build_command)
 app.add_command(schemas_command)
 
 

@@ -1,0 +1,138 @@
+"""`reti-adi build`: check, then publish API, data package and site into build/ atomically.
+
+Everything is written into a staging directory beside build/; only when every step has
+succeeded is it swapped in. A failure or an interrupt at any point leaves the previous
+build/ exactly as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from .check import load_and_check
+from .loader import Catalogue, discover
+from .problems import Problem
+from .publish.api import API_DIR, ApiPublication, build_api, id_reuse_problems
+from .publish.context import BuildContext, make_context
+from .publish.datapackage import DATA_DIR, build_datapackage
+from .publish.previous import PreviousPublication, load_previous
+from .result import CheckResult
+
+
+class BuildRefused(Exception):
+    """The catalogue has errors: nothing was published."""
+
+    def __init__(self, result: CheckResult):
+        super().__init__(f"{len(result.errors)} errori nel catalogo")
+        self.result = result
+
+
+class PreviousNotFound(Exception):
+    pass
+
+
+@dataclass(slots=True)
+class BuildState:
+    catalogue: Catalogue
+    context: BuildContext
+    previous: PreviousPublication | None
+    staging: Path
+    api: ApiPublication | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+Step = Callable[[BuildState], None]
+
+
+def write_files(base: Path, files: dict[str, bytes]) -> None:
+    made: set[Path] = set()
+    for relative, content in files.items():
+        path = base / relative
+        if path.parent not in made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(path.parent)
+        path.write_bytes(content)
+
+
+def step_api(state: BuildState) -> None:
+    state.api = build_api(state.catalogue, state.context, state.previous)
+    write_files(state.staging / API_DIR, state.api.files)
+
+
+def step_datapackage(state: BuildState) -> None:
+    write_files(state.staging / DATA_DIR, build_datapackage(state.catalogue, state.context))
+
+
+DATA_STEPS: list[tuple[str, Step]] = [("api", step_api), ("dati", step_datapackage)]
+
+
+def _swap_in(staging: Path, out: Path) -> None:
+    """Replace out with staging; the old build is removed only once the new one is in place."""
+    old = None
+    if out.exists():
+        old = Path(tempfile.mkdtemp(prefix=".build-precedente-", dir=out.parent))
+        os.rename(out, old / "build")
+    try:
+        os.rename(staging, out)
+    except BaseException:
+        if old is not None:
+            os.rename(old / "build", out)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+@dataclass(slots=True)
+class BuildReport:
+    out: Path
+    result: CheckResult
+    context: BuildContext
+    api: ApiPublication
+    timings: dict[str, float]
+
+
+def build(root: Path, out: Path | None = None, previous: str | Path | None = None, today: date | None = None,
+          steps: list[tuple[str, Step]] | None = None) -> BuildReport:
+    import time
+
+    root = Path(root).resolve()
+    out = Path(out).resolve() if out else root / "build"
+    started = time.perf_counter()
+    catalogue, result = load_and_check(root, today)
+    timings = {"controllo": time.perf_counter() - started}
+    if not result.ok:
+        raise BuildRefused(result)
+    previous_pub = load_previous(previous if previous is not None else out)
+    if previous is not None and previous_pub is None:
+        raise PreviousNotFound(f"nessuna pubblicazione precedente leggibile in «{previous}» (manca api/v1/index.json)")
+    reuse = id_reuse_problems(catalogue, previous_pub)
+    if reuse:
+        raise BuildRefused(CheckResult(root, result.today, result.problems + reuse, result.files, result.counts))
+    files = [p for _, p in discover(root)]
+    context = make_context(catalogue, files)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".build-nuovo-", dir=out.parent))
+    try:
+        state = BuildState(catalogue, context, previous_pub, staging, timings=timings)
+        for name, step in steps if steps is not None else default_steps():
+            t0 = time.perf_counter()
+            step(state)
+            timings[name] = time.perf_counter() - t0
+        _swap_in(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return BuildReport(out, result, context, state.api, timings)
+
+
+def default_steps() -> list[tuple[str, Step]]:
+    return list(DATA_STEPS)
+
+
+__all__ = ["BuildRefused", "BuildReport", "PreviousNotFound", "Problem", "build"]

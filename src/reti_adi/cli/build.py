@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..build import BuildRefused, PreviousNotFound, build
+from ..check import NotACatalogue
+from ..reporters import REPORTERS
+from .options import reference_date
+
+
+@click.command("build")
+@click.argument("path", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Cartella di destinazione (predefinita: PATH/build).")
+@click.option("--previous", "--precedente", "previous", default=None,
+              help="Pubblicazione precedente (cartella o URL del sito) da cui calcolare changes.json; "
+                   "predefinita: la build/ esistente.")
+@reference_date
+def build_command(path: Path, out: Path | None, previous: str | None, today) -> None:
+    """Controlla il catalogo e pubblica API JSON, pacchetto di dati e sito in build/.
+
+    Con errori nel catalogo non pubblica nulla e la build/ precedente resta intatta.
+    """
+    try:
+        report = build(path, out, previous, today)
+    except NotACatalogue as exc:
+        raise click.UsageError(str(exc)) from exc
+    except PreviousNotFound as exc:
+        raise click.UsageError(str(exc)) from exc
+    except BuildRefused as exc:
+        click.echo(REPORTERS["testo"](exc.result, color=sys.stdout.isatty()))
+        click.echo("Build annullata: nessun file pubblicato, la build precedente è intatta.", err=True)
+        sys.exit(1)
+    changes = report.api.changes.variazioni["servizi"]
+    click.echo(f"Pubblicato in {report.out}: {len(report.api.details)} servizi, versione catalogo "
+               f"{report.context.catalogue_version}, generato il {report.context.generated_at}.")
+    click.echo(f"Variazioni dei servizi: {len(changes.aggiunti)} aggiunti, {len(changes.modificati)} modificati, "
+               f"{len(changes.rimossi)} rimossi.")
+    if report.result.warnings:
+        n = len(report.result.warnings)
+        click.echo(f"{n} {'avviso' if n == 1 else 'avvisi'}: esegui «reti-adi check» per i dettagli.")
+    timing = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in report.timings.items())
+    click.echo(f"Tempi: {timing}.")

@@ -1,0 +1,1 @@
+"""Publishing: turn a checked catalogue into static JSON, a data package and a site."""

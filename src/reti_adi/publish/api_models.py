@@ -1,0 +1,238 @@
+"""Shapes of the published JSON API (v1): what platforms may rely on.
+
+Within v1 changes are only additive (new optional fields, new files); anything that
+removes or changes the meaning of a field goes under a new path (api/v2/).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+API_VERSION = "1"
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Codice(Out):
+    codice: str
+    etichetta: str
+
+
+class EnteRif(Out):
+    id: str
+    denominazione: str
+    tipo: str
+    codice_ipa: str | None = None
+    codice_fiscale: str | None = None
+
+
+class EnteCoinvoltoRif(Out):
+    id: str
+    denominazione: str
+    ruolo: str
+
+
+class FonteRif(Out):
+    id: str
+    tipo: str
+    denominazione: str
+    cup: str | None = None
+
+
+class AmbitoRif(Out):
+    id: str
+    denominazione: str
+
+
+class Territorio(Out):
+    ambito: AmbitoRif
+    comuni_istat: list[str] = Field(description="codici ISTAT dei comuni serviti")
+    tutto_ambito: bool
+
+
+class FasciaOrariaOut(Out):
+    giorni: list[str]
+    dalle: str
+    alle: str
+
+
+class SedeOut(Out):
+    denominazione: str | None = None
+    indirizzo: str
+    comune_istat: str
+    comune: str
+    cap: str
+    orari: list[FasciaOrariaOut] = Field(default_factory=list)
+    note_orari: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    accessibile: bool | None = None
+
+
+class ContattiOut(Out):
+    telefono: str | None = None
+    email: str | None = None
+    pec: str | None = None
+    sito_web: str | None = None
+    ufficio: str | None = None
+
+
+class CostoOut(Out):
+    tipo: Literal["gratuito", "compartecipazione"]
+    descrizione: str | None = None
+
+
+class Sostegno(Out):
+    """A service in the shape a case manager needs to fill a sostegno in the Patto."""
+
+    id: str
+    denominazione: str
+    tipologia: Codice
+    aree_utenza: list[Codice]
+    ente_erogatore: EnteRif
+    enti_coinvolti: list[EnteCoinvoltoRif] = Field(default_factory=list)
+    fonti_finanziamento: list[FonteRif]
+    territorio: Territorio
+    stato: Literal["attivo", "sospeso", "cessato", "non_presente"]
+    data_avvio: date | None = None
+    data_fine: date | None = None
+    modalita_accesso: list[Codice]
+    contatti: ContattiOut | None = None
+    ultima_verifica: date
+    url_pagina: str
+    url_json: str
+
+
+class ServizioDettaglio(Sostegno):
+    """Everything the catalogue says about one service."""
+
+    descrizione: str
+    classificazioni: list[dict[str, str]] = Field(default_factory=list)
+    sedi: list[SedeOut] = Field(default_factory=list)
+    a_chi_e_rivolto: str | None = None
+    come_accedere: str | None = None
+    cosa_serve: str | None = None
+    costo: CostoOut | None = None
+    posti_disponibili: int | None = None
+
+
+class Tombstone(Out):
+    """A removed service: its URL keeps answering, so no platform silently loses an activated sostegno."""
+
+    id: str
+    rimosso: Literal[True] = True
+    rimosso_il: date
+    denominazione: str
+    ente_erogatore: str
+
+
+class Testata(Out):
+    versione_api: str = API_VERSION
+    versione_catalogo: str
+    generato_il: str
+
+
+class SostegniDoc(Testata):
+    ambito: str | None = None
+    sostegni: list[Sostegno]
+
+
+class EnteOut(Out):
+    id: str
+    denominazione: str
+    tipo: Codice
+    codice_fiscale: str | None = None
+    codice_ipa: str | None = None
+    runts_numero: str | None = None
+    runts_sezione: str | None = None
+    sito_web: str | None = None
+    contatti: ContattiOut | None = None
+    sede_indirizzo: str | None = None
+    sede_comune_istat: str | None = None
+    sede_cap: str | None = None
+    servizi: list[str]
+
+
+class EntiDoc(Testata):
+    enti: list[EnteOut]
+
+
+class FonteOut(Out):
+    id: str
+    denominazione: str
+    tipo: Codice
+    programma: str | None = None
+    inizio: date
+    fine: date | None = None
+    cup: str | None = None
+    servizi: list[str]
+
+
+class FontiDoc(Testata):
+    fonti: list[FonteOut]
+
+
+class ComuneOut(Out):
+    codice_istat: str
+    denominazione: str
+    sigla_provincia: str
+
+
+class AmbitoOut(Out):
+    id: str
+    denominazione: str
+    regione: str
+    ente_capofila: str
+    comuni: list[ComuneOut]
+    codici_esterni: list[dict[str, str]] = Field(default_factory=list)
+    url_sostegni: str
+
+
+class AmbitiDoc(Testata):
+    ambiti: list[AmbitoOut]
+
+
+class FileInfo(Out):
+    percorso: str
+    byte: int
+    sha256: str
+
+
+class Manifest(Testata):
+    commit: str | None = None
+    titolo: str
+    dati_dimostrativi: bool
+    licenza: str
+    conteggi: dict[str, int]
+    file: list[FileInfo]
+    impronte: dict[str, dict[str, str]] = Field(
+        description="per tipo di scheda, id -> impronta del contenuto pubblicato: cambia se e solo se cambia la scheda")
+
+
+class Variazioni(Out):
+    aggiunti: list[str] = Field(default_factory=list)
+    modificati: list[str] = Field(default_factory=list)
+    rimossi: list[str] = Field(default_factory=list)
+
+
+class ChangesDoc(Testata):
+    precedente: Testata | None = Field(default=None, description="la pubblicazione confrontata; assente alla prima")
+    variazioni: dict[str, Variazioni]
+    ritirati: list[Tombstone] = Field(description="tutti i servizi rimossi nel tempo: i loro id non saranno riusati")
+
+
+DOCUMENT_MODELS: dict[str, type[BaseModel]] = {
+    "index": Manifest,
+    "sostegni": SostegniDoc,
+    "servizio": ServizioDettaglio,
+    "servizio-rimosso": Tombstone,
+    "enti": EntiDoc,
+    "fonti": FontiDoc,
+    "ambiti": AmbitiDoc,
+    "changes": ChangesDoc,
+}

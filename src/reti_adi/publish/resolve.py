@@ -1,0 +1,75 @@
+"""Resolve a service's references into the self-contained shape platforms and pages both use."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from ..loader import Catalogue, LoadedRecord
+from ..vocabularies import comuni, vocabulary
+from . import api_models as m
+from .context import BuildContext
+
+
+@cache
+def label(vocabulary_name: str, code: str) -> m.Codice:
+    return m.Codice(codice=code, etichetta=vocabulary(vocabulary_name).label(code))
+
+
+def served_comuni(catalogue: Catalogue, servizio) -> list[str]:
+    if servizio.comuni is not None:
+        return list(servizio.comuni)
+    ambito = catalogue.get("ambito", servizio.ambito)
+    return list(ambito.comuni) if ambito else []
+
+
+def _contatti(contatti) -> m.ContattiOut | None:
+    return m.ContattiOut(**contatti.model_dump(exclude_none=True)) if contatti else None
+
+
+def service_detail(catalogue: Catalogue, record: LoadedRecord, ctx: BuildContext) -> m.ServizioDettaglio:
+    s = record.model
+    ente = catalogue.get("ente", s.ente_erogatore)
+    ambito = catalogue.get("ambito", s.ambito)
+    istat = comuni()
+    return m.ServizioDettaglio(
+        id=s.id,
+        denominazione=s.denominazione,
+        tipologia=label("tipologie_art7", s.tipologia),
+        aree_utenza=[label("aree_utenza", a) for a in s.aree_utenza],
+        ente_erogatore=m.EnteRif(id=ente.id, denominazione=ente.denominazione, tipo=ente.tipo,
+                                 codice_ipa=ente.codice_ipa, codice_fiscale=ente.codice_fiscale),
+        enti_coinvolti=[m.EnteCoinvoltoRif(id=c.ente, denominazione=catalogue.get("ente", c.ente).denominazione,
+                                           ruolo=c.ruolo) for c in s.enti_coinvolti],
+        fonti_finanziamento=[_fonte_rif(catalogue.get("fonte", f)) for f in s.fonti_finanziamento],
+        territorio=m.Territorio(ambito=m.AmbitoRif(id=ambito.id, denominazione=ambito.denominazione),
+                                comuni_istat=served_comuni(catalogue, s), tutto_ambito=s.comuni is None),
+        stato=s.stato,
+        data_avvio=s.data_avvio,
+        data_fine=s.data_fine,
+        modalita_accesso=[label("modalita_accesso", a) for a in s.modalita_accesso],
+        contatti=_contatti(s.contatti),
+        ultima_verifica=s.ultima_verifica,
+        url_pagina=ctx.page_url(f"servizi/{s.id}/"),
+        url_json=ctx.page_url(f"api/v1/servizi/{s.id}.json"),
+        descrizione=s.descrizione,
+        classificazioni=[c.model_dump(by_alias=True, exclude_none=True) for c in s.classificazioni],
+        sedi=[m.SedeOut(denominazione=sede.denominazione, indirizzo=sede.indirizzo, comune_istat=sede.comune,
+                        comune=istat[sede.comune].denominazione, cap=sede.cap,
+                        orari=[m.FasciaOrariaOut(**o.model_dump()) for o in sede.orari], note_orari=sede.note_orari,
+                        lat=sede.coordinate.lat if sede.coordinate else None,
+                        lon=sede.coordinate.lon if sede.coordinate else None, accessibile=sede.accessibile)
+              for sede in s.sedi],
+        a_chi_e_rivolto=s.a_chi_e_rivolto,
+        come_accedere=s.come_accedere,
+        cosa_serve=s.cosa_serve,
+        costo=m.CostoOut(**s.costo.model_dump()) if s.costo else None,
+        posti_disponibili=s.posti_disponibili,
+    )
+
+
+def _fonte_rif(fonte) -> m.FonteRif:
+    return m.FonteRif(id=fonte.id, tipo=fonte.tipo, denominazione=fonte.denominazione, cup=fonte.cup)
+
+
+def summary(detail: m.ServizioDettaglio) -> m.Sostegno:
+    return m.Sostegno(**{name: getattr(detail, name) for name in m.Sostegno.model_fields})
