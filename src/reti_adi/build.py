@@ -69,7 +69,15 @@ def step_datapackage(state: BuildState) -> None:
     write_files(state.staging / DATA_DIR, build_datapackage(state.catalogue, state.context))
 
 
+def step_site(state: BuildState) -> None:
+    from .site.mkdocs_site import build_site
+
+    for name, seconds in build_site(state.catalogue, state.api.details, state.context, state.staging).items():
+        state.timings[f"sito.{name}"] = seconds
+
+
 DATA_STEPS: list[tuple[str, Step]] = [("api", step_api), ("dati", step_datapackage)]
+SITE_STEPS: list[tuple[str, Step]] = [("sito", step_site)]
 
 
 def _swap_in(staging: Path, out: Path) -> None:
@@ -132,7 +140,7 @@ def build(root: Path, out: Path | None = None, previous: str | Path | None = Non
 
 
 def default_steps() -> list[tuple[str, Step]]:
-    return list(DATA_STEPS)
+    return DATA_STEPS[:1] + SITE_STEPS + DATA_STEPS[1:]
 
 
 __all__ = ["BuildRefused", "BuildReport", "PreviousNotFound", "Problem", "build"]

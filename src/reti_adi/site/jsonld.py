@@ -1,0 +1,60 @@
+"""schema.org GovernmentService description of a service page, as JSON-LD."""
+
+from __future__ import annotations
+
+import json
+
+from ..loader import Catalogue
+from ..publish import api_models as m
+from ..publish.context import BuildContext
+from ..vocabularies import comuni
+
+DAYS = {"lunedi": "Monday", "martedi": "Tuesday", "mercoledi": "Wednesday", "giovedi": "Thursday",
+        "venerdi": "Friday", "sabato": "Saturday", "domenica": "Sunday"}
+
+
+def _drop_empty(value):
+    if isinstance(value, dict):
+        return {k: _drop_empty(v) for k, v in value.items() if v not in (None, [], {}, "")}
+    if isinstance(value, list):
+        return [_drop_empty(v) for v in value]
+    return value
+
+
+def government_service(s: m.ServizioDettaglio, ctx: BuildContext, catalogue: Catalogue) -> str:
+    ente = catalogue.get("ente", s.ente_erogatore.id)
+    data = {
+        "@context": "https://schema.org",
+        "@type": "GovernmentService",
+        "name": s.denominazione,
+        "description": s.descrizione,
+        "serviceType": s.tipologia.etichetta,
+        "url": ctx.page_url(f"servizi/{s.id}/") if ctx.site_url else None,
+        "provider": {"@type": "Organization", "name": ente.denominazione, "taxID": ente.codice_fiscale,
+                     "url": ente.sito_web},
+        "areaServed": [{"@type": "City", "name": comuni()[c].denominazione, "identifier": c}
+                       for c in s.territorio.comuni_istat],
+        "audience": {"@type": "Audience", "audienceType": s.a_chi_e_rivolto
+                     or ", ".join(a.etichetta for a in s.aree_utenza)},
+        "isAccessibleForFree": (s.costo.tipo == "gratuito") if s.costo else None,
+        "availableChannel": [
+            {"@type": "ServiceChannel", "name": sede.denominazione,
+             "serviceLocation": {
+                 "@type": "Place", "name": sede.denominazione,
+                 "address": {"@type": "PostalAddress", "streetAddress": sede.indirizzo, "postalCode": sede.cap,
+                             "addressLocality": sede.comune, "addressCountry": "IT"},
+                 "geo": {"@type": "GeoCoordinates", "latitude": sede.lat, "longitude": sede.lon}
+                 if sede.lat is not None else None,
+                 "openingHoursSpecification": [
+                     {"@type": "OpeningHoursSpecification", "dayOfWeek": [f"https://schema.org/{DAYS[g]}"
+                                                                          for g in f.giorni],
+                      "opens": f.dalle, "closes": f.alle} for f in sede.orari]}}
+            for sede in s.sedi],
+    }
+    if s.contatti and (s.contatti.telefono or s.contatti.email):
+        data["availableChannel"].append({"@type": "ServiceChannel", "servicePhone": {
+            "@type": "ContactPoint", "telephone": s.contatti.telefono, "email": s.contatti.email,
+            "name": s.contatti.ufficio}})
+    text = json.dumps(_drop_empty(data), ensure_ascii=False, separators=(",", ":"))
+    # inside <script>: no "</script>" or "<!--" can be formed from data
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

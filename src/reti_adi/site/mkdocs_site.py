@@ -1,0 +1,133 @@
+"""Lay the pages out with mkdocs-material and index the service pages with Pagefind.
+
+The catalogue logic stays in reti-adi: this module only stages Markdown, writes an mkdocs
+configuration derived from the repository's mkdocs.yml, and runs the two tools.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import yaml
+
+from ..loader import Catalogue
+from ..publish.api_models import ServizioDettaglio
+from ..publish.context import BuildContext
+from .pages import PageWriter
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+THEME_DIR = PACKAGE_DIR / "theme"
+PAGEFIND_GLOB = "servizi/**/*.html"
+
+
+class SiteBuildError(Exception):
+    pass
+
+
+def _default_resource(root: Path, name: str) -> Path:
+    """The catalogue repository's own file, else the copy shipped with reti-adi."""
+    own = root / name
+    if own.exists():
+        return own
+    shipped = PACKAGE_DIR / "default" / name
+    if shipped.exists():
+        return shipped
+    return Path(__file__).resolve().parents[3] / name
+
+
+class _Collector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def stage_docs(root: Path, docs: Path, pages: dict[str, str]) -> None:
+    shutil.copytree(_default_resource(root, "site_src"), docs, dirs_exist_ok=True)
+    made: set[Path] = set()
+    for relative, text in pages.items():
+        path = docs / relative
+        if path.parent not in made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(path.parent)
+        path.write_text(text, encoding="utf-8")
+
+
+def write_config(root: Path, docs: Path, site: Path, ctx: BuildContext, target: Path) -> Path:
+    from mkdocs.utils.yaml import yaml_load
+
+    source = _default_resource(root, "mkdocs.yml")
+    with source.open(encoding="utf-8") as handle:
+        config = yaml_load(handle) or {}
+    config["docs_dir"] = str(docs)
+    config["site_dir"] = str(site)
+    config["strict"] = True
+    theme = config.setdefault("theme", {"name": "material"})
+    theme["custom_dir"] = str(THEME_DIR)
+    extra = config.setdefault("extra", {})
+    extra["dati_dimostrativi"] = ctx.demo
+    extra["generator"] = False
+    if ctx.site_url and not config.get("site_url"):
+        config["site_url"] = ctx.site_url
+    target.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return target
+
+
+def run_mkdocs(config_file: Path) -> None:
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError
+
+    collector = _Collector()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(collector)
+    previous_level = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        config = load_config(config_file=str(config_file))
+        mkdocs_build(config)
+    except (Abort, ConfigurationError) as exc:
+        details = "\n".join(f"  - {m}" for m in collector.messages)
+        raise SiteBuildError(f"mkdocs ha segnalato problemi (modalità strict): {exc}\n{details}") from exc
+    finally:
+        logger.removeHandler(collector)
+        logger.setLevel(previous_level)
+
+
+def run_pagefind(site: Path) -> None:
+    command = [sys.executable, "-m", "pagefind", "--site", str(site), "--glob", PAGEFIND_GLOB, "--silent"]
+    proc = subprocess.run(command, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise SiteBuildError(f"Pagefind non è riuscito a indicizzare il sito:\n{proc.stdout}\n{proc.stderr}")
+
+
+def build_site(catalogue: Catalogue, details: dict[str, ServizioDettaglio], ctx: BuildContext,
+               out: Path) -> dict[str, float]:
+    """Build the site into `out` (an empty staging directory's root). Returns timings."""
+    import time
+
+    timings = {}
+    with tempfile.TemporaryDirectory(prefix=".build-sito-", dir=out.parent) as work:
+        work_dir = Path(work)
+        t0 = time.perf_counter()
+        pages = PageWriter(catalogue, details, ctx).write_all()
+        stage_docs(catalogue.root, work_dir / "docs", pages)
+        config = write_config(catalogue.root, work_dir / "docs", work_dir / "site", ctx, work_dir / "mkdocs.yml")
+        timings["pagine"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        run_mkdocs(config)
+        timings["mkdocs"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        run_pagefind(work_dir / "site")
+        timings["pagefind"] = time.perf_counter() - t0
+        for entry in (work_dir / "site").iterdir():
+            os.replace(entry, out / entry.name)
+    return timings

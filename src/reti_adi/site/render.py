@@ -1,0 +1,61 @@
+"""Safe rendering: every text from YAML is escaped; description Markdown is rendered without raw HTML.
+
+Generated pages are Markdown files whose bodies are HTML blocks built here, so the site
+generator only lays them out and never interprets catalogue text.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from functools import cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&])")
+
+
+def md_inline(text: str) -> str:
+    """Text safe inside a Markdown heading or paragraph: HTML-escaped and Markdown-escaped."""
+    escaped = html.escape(" ".join(text.split()), quote=False)
+    return _MD_SPECIAL.sub(r"\\\1", escaped).replace("\\&", "&")
+
+
+@cache
+def _markdown() -> MarkdownIt:
+    # "commonmark" with html disabled: raw HTML is shown as text; markdown-it's validateLink
+    # refuses javascript:, vbscript:, file: and data: URLs.
+    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).disable("image")
+
+
+def markdown_html(text: str | None) -> Markup:
+    if not text:
+        return Markup("")
+    rendered = _markdown().render(text)
+    rendered = rendered.replace("<a href=", '<a rel="nofollow noopener" href=')
+    rendered = re.sub(r"<(/?)h[1-6]>", r"<\1p>", rendered)  # page structure is ours, not the data's
+    return Markup(rendered)
+
+
+def relative_url(from_page: str, to_page: str) -> str:
+    """Link between two site paths with directory URLs: «servizi/x/» -> «enti/y/» is «../../enti/y/»."""
+    start = from_page.strip("/") or "."
+    is_file = to_page.endswith((".json", ".zip", ".html", ".docx", ".csv"))
+    target = to_page.strip("/") or "."
+    rel = posixpath.relpath(target, start)
+    if not is_file:
+        rel = "./" if rel == "." else rel + "/"
+    return rel
+
+
+@cache
+def templates() -> Environment:
+    env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
+                      autoescape=select_autoescape(default=True, default_for_string=True),
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["markdown"] = markdown_html
+    return env
