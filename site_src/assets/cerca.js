@@ -119,10 +119,12 @@ async function runSearch(updateUrl = true) {
   current = search.results;
   shown = 0;
   list.replaceChildren();
+  await renderMore();
+  if (id !== searchId) return;
+  // announced once the results are on the page
   status.textContent = current.length
     ? `${plural(current.length, "servizio trovato", "servizi trovati")}.`
     : "Nessun servizio trovato: prova con meno filtri o altre parole.";
-  await renderMore();
 }
 
 form.addEventListener("submit", (event) => {

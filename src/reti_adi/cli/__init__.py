@@ -10,6 +10,7 @@ from .. import __version__
 from .build import build_command
 from .check import check_command
 from .schemas import schemas_command
+from .serve import serve_command
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -23,6 +24,7 @@ def app() -> None:
 app.add_command(check_command)
 app.add_command(build_command)
 app.add_command(schemas_command)
+app.add_command(serve_command)
 
 
 def main() -> None:

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..build import BuildRefused, build
+from ..check import NotACatalogue
+from ..reporters import REPORTERS
+from ..serve import start_server, watch
+
+
+@click.command("serve")
+@click.argument("path", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.option("--porta", "port", type=int, default=8000, show_default=True, help="Porta su cui servire il sito.")
+@click.option("--indirizzo", "host", default="127.0.0.1", show_default=True, help="Indirizzo di ascolto.")
+def serve_command(path: Path, port: int, host: str) -> None:
+    """Pubblica il catalogo in build/, lo serve in locale e lo ricostruisce a ogni modifica."""
+    root = path.resolve()
+    out = root / "build"
+
+    def rebuild() -> None:
+        click.echo("Ricostruzione in corso…")
+        try:
+            report = build(root, out)
+        except NotACatalogue as exc:
+            raise click.UsageError(str(exc)) from exc
+        except BuildRefused as exc:
+            click.echo(REPORTERS["testo"](exc.result, color=sys.stdout.isatty()))
+            click.echo("Errori nel catalogo: resta servita la versione precedente.")
+            return
+        except Exception as exc:  # noqa: BLE001 - keep serving the last good build
+            click.echo(f"Build non riuscita: {exc}. Resta servita la versione precedente.")
+            return
+        click.echo(f"Sito aggiornato ({len(report.api.details)} servizi).")
+
+    rebuild()
+    if not out.exists():
+        raise click.ClickException("nessuna build disponibile da servire: correggi gli errori e riprova")
+    server = start_server(out, host, port)
+    click.echo(f"Sito disponibile su http://{host}:{server.server_address[1]}/ (Ctrl+C per fermare).")
+    try:
+        watch(root, rebuild)
+    except KeyboardInterrupt:
+        click.echo("Fermato.")
+    finally:
+        server.shutdown()

@@ -1,0 +1,105 @@
+"""The portal in a real headless Chromium (Debian's), driven by Playwright: search, filters, safety, axe."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+if not os.path.exists(CHROMIUM):
+    if os.environ.get("CI"):
+        pytest.fail("chromium manca: .ci/run deve installarlo (apt-get install chromium)", pytrace=False)
+    pytest.skip("chromium non installato (apt-get install chromium)", allow_module_level=True)
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser, site_server):
+    context = browser.new_context(locale="it-IT")
+    external: list[str] = []
+    context.route(lambda url: not url.startswith(site_server),
+                  lambda route: (external.append(route.request.url), route.abort()))
+    tab = context.new_page()
+    tab.dialogs = []
+    tab.on("dialog", lambda dialog: (tab.dialogs.append(dialog.message), dialog.dismiss()))
+    yield tab
+    context.close()
+    assert external == [], f"richieste verso host esterni: {external}"
+
+
+def test_search_a_word_then_filter_by_comune(page, site_server):
+    page.goto(f"{site_server}/cerca/")
+    page.get_by_label("Parole da cercare").fill("compiti")
+    page.locator("#ra-cerca").get_by_role("button", name="Cerca").click()
+    results = page.locator("#ra-risultati li")
+    results.first.wait_for()
+    titles = results.locator("a").all_inner_texts()
+    assert "Doposcuola solidale" in titles
+    # Budrio keeps the Doposcuola; Molinella does not have it
+    page.get_by_label("Comune").select_option(label=page.locator("#ra-f-comune option", has_text="Molinella")
+                                              .first.inner_text())
+    page.wait_for_function("document.getElementById('ra-stato-ricerca').textContent.includes('trovat')")
+    assert "Doposcuola solidale" not in page.locator("#ra-risultati li a").all_inner_texts()
+    page.locator("#ra-f-comune").select_option("Budrio")
+    page.wait_for_function("[...document.querySelectorAll('#ra-risultati li a')]"
+                           ".some(a => a.textContent === 'Doposcuola solidale')")
+    page.get_by_role("link", name="Doposcuola solidale").click()
+    page.wait_for_url("**/servizi/doposcuola-solidale/")
+    assert page.locator("h1").inner_text() == "Doposcuola solidale"
+
+
+def test_filters_work_without_a_query(page, site_server):
+    page.goto(f"{site_server}/cerca/?comune=Molinella&stato=Non+presente")
+    page.wait_for_function("document.getElementById('ra-stato-ricerca').textContent.includes('trovat')")
+    titles = page.locator("#ra-risultati li a").all_inner_texts()
+    assert "Mediazione culturale per lingue dell'Asia meridionale" in titles
+    assert all(title != "Emporio solidale" for title in titles)
+
+
+def test_header_search_leads_to_cerca(page, site_server):
+    page.goto(f"{site_server}/")
+    page.get_by_label("Cerca un servizio").fill("affitto")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/cerca/?q=affitto")
+    page.locator("#ra-risultati li").first.wait_for()
+    assert "Agenzia sociale per l'affitto" in page.locator("#ra-risultati li a").all_inner_texts()
+
+
+def test_script_payload_in_the_data_never_runs(page, site_server):
+    page.goto(f"{site_server}/servizi/servizio-ostile/")
+    page.wait_for_load_state("load")
+    assert page.evaluate("window.__pwned === undefined")
+    assert page.dialogs == []
+    assert "<script>window.__pwned = 'descrizione'</script>" in page.locator(".ra-descrizione").inner_text()
+    for href in page.locator("a").evaluate_all("els => els.map(a => a.getAttribute('href') || '')"):
+        assert not href.lower().startswith("javascript:"), href
+    # the link texts are shown, their unsafe targets are not linked
+    page.goto(f"{site_server}/cerca/?q=sportello")
+    page.locator("#ra-risultati li").first.wait_for()
+    assert page.evaluate("window.__pwned === undefined")
+
+
+@pytest.mark.parametrize("path", ["", "servizi/emporio-solidale/", "comuni/037008/", "cerca/?comune=Budrio"])
+def test_axe_reports_no_serious_or_critical_violation(page, site_server, path):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.goto(f"{site_server}/{path}")
+    page.wait_for_load_state("networkidle")
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a",
+                                                                             "wcag21aa", "best-practice"]}})
+    serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == [], results.generate_report()
