@@ -103,3 +103,12 @@ def test_axe_reports_no_serious_or_critical_violation(page, site_server, path):
                                                                              "wcag21aa", "best-practice"]}})
     serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
     assert serious == [], results.generate_report()
+
+
+def test_reach_a_protocol_from_an_ente_page(page, site_server):
+    page.goto(f"{site_server}/enti/cpi-san-giorgio/")
+    page.get_by_role("link", name="Accordo di programma per la rete di intervento per l'inclusione dei nuclei "
+                                  "beneficiari dell'Assegno di Inclusione").click()
+    page.wait_for_url("**/protocolli/accordo-programma-inclusione-adi/")
+    assert page.locator("h3#art-1").inner_text().startswith("Art. 1")
+    assert page.locator(".ra-badge--protocollo-vigente").first.inner_text() == "Vigente"

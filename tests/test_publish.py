@@ -37,6 +37,8 @@ def schema_for(path: str) -> str:
         return "servizio"
     if path.startswith("ambiti/"):
         return "sostegni"
+    if path.startswith("protocolli/"):
+        return "protocollo"
     return path.removesuffix(".json")
 
 

@@ -65,6 +65,14 @@ def step_api(state: BuildState) -> None:
     write_files(state.staging / API_DIR, state.api.files)
 
 
+def step_documents(state: BuildState) -> None:
+    from .publish.api_protocolli import docx_path
+    from .publish.docx_export import protocol_docx
+
+    write_files(state.staging, {docx_path(p.id): protocol_docx(p, state.catalogue, state.context)
+                                for p in state.api.protocols.protocolli.values()})
+
+
 def step_datapackage(state: BuildState) -> None:
     write_files(state.staging / DATA_DIR, build_datapackage(state.catalogue, state.context))
 
@@ -72,11 +80,12 @@ def step_datapackage(state: BuildState) -> None:
 def step_site(state: BuildState) -> None:
     from .site.mkdocs_site import build_site
 
-    for name, seconds in build_site(state.catalogue, state.api.details, state.context, state.staging).items():
+    timings = build_site(state.catalogue, state.api.details, state.context, state.staging, state.api.protocols)
+    for name, seconds in timings.items():
         state.timings[f"sito.{name}"] = seconds
 
 
-DATA_STEPS: list[tuple[str, Step]] = [("api", step_api), ("dati", step_datapackage)]
+DATA_STEPS: list[tuple[str, Step]] = [("api", step_api), ("dati", step_datapackage), ("documenti", step_documents)]
 SITE_STEPS: list[tuple[str, Step]] = [("sito", step_site)]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from . import checker_protocolli  # noqa: F401 - registers the protocol rules
 from .checker import check_catalogue
 from .loader import Catalogue, load_catalogue
 from .result import CheckResult

@@ -36,11 +36,12 @@ def _reference(catalogue: Catalogue, record: LoadedRecord, path: tuple, kind: st
         close = difflib.get_close_matches(value, known, n=1)
         hint = f" (forse «{close[0]}»?)" if close else ""
         yield problem(record, path, f"{label} «{value}» non esiste nel catalogo{hint}", f"riferimenti.{kind}",
-                      found=value, expected=f"l'id di un file in catalogo/{_folder(kind)}/")
+                      found=value, expected=f"l'id di un file in {_folder(kind)}/")
 
 
 def _folder(kind: str) -> str:
-    return {"ente": "enti", "fonte": "fonti", "ambito": "ambiti", "servizio": "servizi"}.get(kind, kind)
+    return {"ente": "catalogo/enti", "fonte": "catalogo/fonti", "ambito": "catalogo/ambiti",
+            "servizio": "catalogo/servizi", "rete": "protocolli/reti"}.get(kind, kind)
 
 
 def _comune(record: LoadedRecord, path: tuple, code: str | None) -> Iterator[Problem]:

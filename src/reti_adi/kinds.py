@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 
 from .models import Ambito, Catalogo, Ente, Fonte, Servizio
+from .models.protocolli import Protocollo, Rete
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +27,8 @@ KINDS: tuple[FileKind, ...] = (
     FileKind("ente", "catalogo/enti", Ente, "ente"),
     FileKind("fonte", "catalogo/fonti", Fonte, "fonte di finanziamento"),
     FileKind("servizio", "catalogo/servizi", Servizio, "servizio"),
+    FileKind("rete", "protocolli/reti", Rete, "rete"),
+    FileKind("protocollo", "protocolli/protocolli", Protocollo, "protocollo"),
 )
 KIND_BY_NAME = {kind.name: kind for kind in KINDS}
 

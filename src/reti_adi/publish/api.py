@@ -14,6 +14,8 @@ from ..problems import Problem
 from ..schema_export import DRAFT
 from ..vocabularies import comuni
 from . import api_models as m
+from .api_protocolli import ProtocolPublication, build_protocols
+from .api_protocolli import summary as protocol_summary
 from .context import BuildContext
 from .previous import PreviousPublication
 from .resolve import label, service_detail, summary
@@ -36,6 +38,7 @@ class ApiPublication:
     files: dict[str, bytes] = field(default_factory=dict)
     """Path under api/v1/ -> content."""
     details: dict[str, m.ServizioDettaglio] = field(default_factory=dict)
+    protocols: ProtocolPublication = field(default_factory=ProtocolPublication)
     changes: m.ChangesDoc | None = None
 
 
@@ -116,11 +119,20 @@ def build_api(catalogue: Catalogue, ctx: BuildContext, previous: PreviousPublica
                                 servizi=sorted(by_fonte.get(f.id, ()))))
     pub.files["fonti.json"] = dump(m.FontiDoc(**header, fonti=fonti))
 
+    pub.protocols = build_protocols(catalogue, ctx)
+    pub.files["reti.json"] = dump(m.RetiDoc(**header, reti=pub.protocols.reti))
+    pub.files["protocolli.json"] = dump(m.ProtocolliDoc(**header, protocolli=[
+        protocol_summary(p) for p in pub.protocols.protocolli.values()]))
+    for detail in pub.protocols.protocolli.values():
+        pub.files[f"protocolli/{detail.id}.json"] = dump(detail)
+
     fingerprints = {
         "servizi": {d.id: fingerprint(pub.files[f"servizi/{d.id}.json"]) for d in pub.details.values()},
         "enti": {e.id: fingerprint(dump(e)) for e in enti},
         "fonti": {f.id: fingerprint(dump(f)) for f in fonti},
         "ambiti": {a.id: fingerprint(dump(a)) for a in ambiti},
+        "reti": {r.id: fingerprint(dump(r)) for r in pub.protocols.reti},
+        "protocolli": {p: fingerprint(pub.files[f"protocolli/{p}.json"]) for p in pub.protocols.protocolli},
     }
     changes = compute_changes(fingerprints, previous, ctx, pub)
     pub.changes = changes

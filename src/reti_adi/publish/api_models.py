@@ -236,3 +236,90 @@ DOCUMENT_MODELS: dict[str, type[BaseModel]] = {
     "ambiti": AmbitiDoc,
     "changes": ChangesDoc,
 }
+
+
+class MembroOut(Out):
+    ente: EnteRif
+    ruolo: str
+
+
+class ReteOut(Out):
+    id: str
+    denominazione: str
+    tipo: Literal["indirizzo", "intervento"]
+    livello: str
+    ambito: str | None = None
+    funzioni: list[str]
+    gestore: EnteRif
+    membri: list[MembroOut]
+    risponde_a: str | None = None
+    servizi: list[str]
+    protocolli: list[str]
+    url_pagina: str
+
+
+class RetiDoc(Testata):
+    reti: list[ReteOut]
+
+
+class ParteOut(Out):
+    ente: EnteRif
+    ruolo_firmatario: str
+
+
+class ImpegnoOut(Out):
+    ente: str
+    descrizione: str
+    indicatori: list[str] = Field(default_factory=list)
+    servizi: list[str] = Field(default_factory=list)
+
+
+class ArticoloOut(Out):
+    numero: int
+    tipo: str
+    titolo: str
+    testo: str
+
+
+class OrganoOut(Out):
+    tipo: str
+    denominazione: str
+    composizione: list[dict[str, str]]
+    frequenza: str
+    compiti: str | None = None
+
+
+class ProtocolloSintesi(Out):
+    id: str
+    titolo: str
+    rete: str
+    modello: Literal["allegato_1", "allegato_2"]
+    strumento: Codice
+    stato: Literal["bozza", "in_firma", "vigente", "scaduto", "cessato"]
+    sottoscrizione: date | None = None
+    decorrenza: date | None = None
+    scadenza: date | None = None
+    parti: list[str]
+    url_pagina: str
+    url_json: str
+    url_docx: str
+
+
+class ProtocolloDettaglio(ProtocolloSintesi):
+    premesse: list[str] = Field(default_factory=list)
+    riferimenti_normativi: list[str] = Field(default_factory=list)
+    articoli: list[ArticoloOut]
+    parti_firmatarie: list[ParteOut]
+    impegni: list[ImpegnoOut]
+    governance: list[OrganoOut] = Field(default_factory=list)
+    indicatori: list[dict[str, str]] = Field(default_factory=list)
+    rinnovo: str | None = None
+    adesioni: list[dict[str, str]] = Field(default_factory=list)
+    documento: dict[str, str] | None = None
+
+
+class ProtocolliDoc(Testata):
+    protocolli: list[ProtocolloSintesi]
+
+
+DOCUMENT_MODELS.update({"reti": RetiDoc, "protocolli": ProtocolliDoc, "protocollo": ProtocolloDettaglio})

@@ -113,7 +113,56 @@ def _tables(catalogue: Catalogue) -> list[tuple[str, str, dict, list[list]]]:
         "primaryKey": ["servizio", "fonte"],
         "foreignKeys": [_fk("servizio", "servizi", "id"), _fk("fonte", "fonti", "id")]},
         [[s.id, f] for s in servizi for f in s.model.fonti_finanziamento]))
+    tables.extend(_protocol_tables(catalogue))
     return tables
+
+
+def _protocol_tables(catalogue: Catalogue) -> list[tuple[str, str, dict, list[list]]]:
+    reti = sorted(catalogue.of("rete").values(), key=lambda r: r.id)
+    protocolli = sorted(catalogue.of("protocollo").values(), key=lambda r: r.id)
+    optional_id = {"type": "string", "constraints": {"pattern": ID["constraints"]["pattern"]}}
+    return [
+        ("reti", "Reti di servizi (DM 93/2024)", {
+            "fields": [_field("id", ID), _field("denominazione", constraints={"required": True}),
+                       _field("tipo", _enum(["indirizzo", "intervento"])),
+                       _field("livello", _enum(["nazionale", "regionale", "ambito", "comunale"])),
+                       _field("ambito", optional_id), _field("gestore", ID), _field("risponde_a", optional_id)],
+            "primaryKey": ["id"],
+            "foreignKeys": [_fk("ambito", "ambiti", "id"), _fk("gestore", "enti", "id"),
+                            _fk("risponde_a", "reti", "id")]},
+         [[r.id, r.model.denominazione, r.model.tipo, r.model.livello, r.model.ambito, r.model.gestore,
+           r.model.risponde_a] for r in reti]),
+        ("reti_membri", "Membri delle reti e loro ruolo", {
+            "fields": [_field("rete", ID), _field("ente", ID), _field("ruolo", constraints={"required": True})],
+            "primaryKey": ["rete", "ente"],
+            "foreignKeys": [_fk("rete", "reti", "id"), _fk("ente", "enti", "id")]},
+         [[r.id, x.ente, x.ruolo] for r in reti for x in r.model.membri]),
+        ("protocolli", "Protocolli e accordi delle reti", {
+            "fields": [_field("id", ID), _field("rete", ID), _field("modello", _enum(["allegato_1", "allegato_2"])),
+                       _field("strumento", constraints={"required": True}),
+                       _field("titolo", constraints={"required": True}),
+                       _field("stato", _enum(["bozza", "in_firma", "vigente", "scaduto", "cessato"])),
+                       _field("sottoscrizione", type="date"), _field("decorrenza", type="date"),
+                       _field("scadenza", type="date")],
+            "primaryKey": ["id"], "foreignKeys": [_fk("rete", "reti", "id")]},
+         [[p.id, p.model.rete, p.model.modello, p.model.strumento, p.model.titolo, p.model.stato,
+           p.model.date.sottoscrizione, p.model.date.decorrenza, p.model.date.scadenza] for p in protocolli]),
+        ("parti", "Parti firmatarie dei protocolli", {
+            "fields": [_field("protocollo", ID), _field("ente", ID),
+                       _field("ruolo_firmatario", constraints={"required": True})],
+            "primaryKey": ["protocollo", "ente"],
+            "foreignKeys": [_fk("protocollo", "protocolli", "id"), _fk("ente", "enti", "id")]},
+         [[p.id, x.ente, x.ruolo_firmatario] for p in protocolli for x in p.model.parti]),
+        ("impegni", "Impegni assunti da ciascun ente nei protocolli", {
+            "fields": [_field("protocollo", ID), _field("numero", type="integer", constraints={"required": True}),
+                       _field("ente", ID), _field("descrizione", constraints={"required": True}),
+                       _field("indicatori", description="separati da «;»"),
+                       _field("servizi", description="id dei servizi separati da «;»")],
+            "primaryKey": ["protocollo", "numero"],
+            "foreignKeys": [_fk("protocollo", "protocolli", "id"), _fk("ente", "enti", "id")]},
+         [[p.id, n, i.ente, i.descrizione, ";".join(i.indicatori), ";".join(i.servizi)]
+          for p in protocolli for n, i in enumerate(p.model.impegni, start=1)]),
+    ]
 
 
 def _csv(header: list[str], rows: list[list]) -> bytes:

@@ -110,7 +110,7 @@ def run_pagefind(site: Path) -> None:
 
 
 def build_site(catalogue: Catalogue, details: dict[str, ServizioDettaglio], ctx: BuildContext,
-               out: Path) -> dict[str, float]:
+               out: Path, protocols=None) -> dict[str, float]:
     """Build the site into `out` (an empty staging directory's root). Returns timings."""
     import time
 
@@ -118,7 +118,7 @@ def build_site(catalogue: Catalogue, details: dict[str, ServizioDettaglio], ctx:
     with tempfile.TemporaryDirectory(prefix=".build-sito-", dir=out.parent) as work:
         work_dir = Path(work)
         t0 = time.perf_counter()
-        pages = PageWriter(catalogue, details, ctx).write_all()
+        pages = PageWriter(catalogue, details, ctx, protocols).write_all()
         stage_docs(catalogue.root, work_dir / "docs", pages)
         config = write_config(catalogue.root, work_dir / "docs", work_dir / "site", ctx, work_dir / "mkdocs.yml")
         timings["pagine"] = time.perf_counter() - t0

@@ -70,10 +70,12 @@ def _html(template: str, **values) -> Markup:
 class PageWriter:
     """Collects path -> Markdown text for every generated page."""
 
-    def __init__(self, catalogue: Catalogue, details: dict[str, m.ServizioDettaglio], ctx: BuildContext):
+    def __init__(self, catalogue: Catalogue, details: dict[str, m.ServizioDettaglio], ctx: BuildContext,
+                 protocols=None):
         self.catalogue = catalogue
         self.details = details
         self.ctx = ctx
+        self.protocols = protocols
         self.pages: dict[str, str] = {}
         self.env = _env()
 
@@ -93,6 +95,11 @@ class PageWriter:
                     headers=headers, rows=rows, intro=intro)
 
     def write_all(self) -> dict[str, str]:
+        from .pages_protocolli import ente_sections, write_protocol_pages
+
+        if self.protocols is not None:
+            self.extra_providers = [ente_sections(self.protocols)]
+            write_protocol_pages(self, self.protocols)
         self.services()
         self.by_tipologia()
         self.by_area()
@@ -178,8 +185,8 @@ class PageWriter:
         self.indice("enti/index.md", "Enti", "Enti erogatori e partner", ["Ente", "Tipo", "Servizi erogati"], rows)
 
     def extra_ente_sections(self, ente_id: str) -> list[Section]:
-        """Hook for other modules (networks and protocols) to add sections to an ente's page."""
-        return [section for provider in EXTRA_ENTE_SECTIONS for section in provider(self, ente_id)]
+        """Sections other modules (networks and protocols) add to an ente's page."""
+        return [section for provider in getattr(self, "extra_providers", []) for section in provider(self, ente_id)]
 
     def fonti(self) -> None:
         groups: dict[str, list] = defaultdict(list)
@@ -248,8 +255,6 @@ class PageWriter:
         self.indice("comuni/index.md", "Comuni", "Comuni del catalogo",
                     ["Comune", "Provincia", "Codice ISTAT", "Ambito", "Servizi"], rows)
 
-
-EXTRA_ENTE_SECTIONS: list = []
 
 ENTE_INTRO = """<dl class="ra-dl">
 <dt>Tipo</dt><dd>{{ tipo }}</dd>
