@@ -10,6 +10,7 @@ from pydantic import BaseModel, ValidationError
 from . import kinds as kinds_module
 from .kinds import FileKind
 from .personal_data import find_personal_data
+from .placeholders import find_placeholders
 from .problems import Problem
 from .validation_messages import translate
 from .yaml_source import Positions, decode, parse
@@ -69,6 +70,7 @@ def load_file(kind: FileKind, path: Path, relative: str) -> tuple[LoadedRecord |
         return None, problems
     data = parsed.data
     problems.extend(find_personal_data(data, relative, parsed.positions))
+    problems.extend(find_placeholders(data, relative, parsed.positions))
     record_id = path.stem
     if not kind.single_file:
         declared = data.get("id")

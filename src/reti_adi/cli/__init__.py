@@ -9,22 +9,31 @@ import click
 from .. import __version__
 from .build import build_command
 from .check import check_command
+from .diff import diff_command
+from .nuovo import nuovo_command
 from .schemas import schemas_command
 from .serve import serve_command
+from .spreadsheet import esporta_command, importa_command
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
 @click.group(context_settings=CONTEXT)
 @click.version_option(__version__, "-V", "--version", message="reti-adi %(version)s")
-def app() -> None:
+@click.option("--root", type=click.Path(file_okay=False), default=None,
+              help="Cartella del repository del catalogo (con catalogo/ e protocolli/); predefinita: quella corrente.")
+def app(root: str | None) -> None:
     """reti-adi: catalogo dei sostegni e reti di servizi per l'Assegno di Inclusione."""
 
 
 app.add_command(check_command)
 app.add_command(build_command)
+app.add_command(diff_command)
+app.add_command(nuovo_command)
 app.add_command(schemas_command)
 app.add_command(serve_command)
+app.add_command(importa_command)
+app.add_command(esporta_command)
 
 
 def main() -> None:

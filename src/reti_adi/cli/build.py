@@ -8,11 +8,12 @@ import click
 from ..build import BuildRefused, PreviousNotFound, build
 from ..check import NotACatalogue
 from ..reporters import REPORTERS
-from .options import reference_date
+from .errors import UsageError
+from .options import reference_date, resolve_root
 
 
 @click.command("build")
-@click.argument("path", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.argument("path", type=click.Path(file_okay=False, path_type=Path), required=False)
 @click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Cartella di destinazione (predefinita: PATH/build).")
 @click.option("--previous", "--precedente", "previous", default=None,
@@ -24,12 +25,13 @@ def build_command(path: Path, out: Path | None, previous: str | None, today) -> 
 
     Con errori nel catalogo non pubblica nulla e la build/ precedente resta intatta.
     """
+    path = resolve_root(path)
     try:
         report = build(path, out, previous, today)
     except NotACatalogue as exc:
-        raise click.UsageError(str(exc)) from exc
+        raise UsageError(str(exc)) from exc
     except PreviousNotFound as exc:
-        raise click.UsageError(str(exc)) from exc
+        raise UsageError(str(exc)) from exc
     except BuildRefused as exc:
         click.echo(REPORTERS["testo"](exc.result, color=sys.stdout.isatty()))
         click.echo("Build annullata: nessun file pubblicato, la build precedente è intatta.", err=True)

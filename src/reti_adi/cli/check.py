@@ -8,11 +8,12 @@ import click
 
 from ..check import NotACatalogue, check
 from ..reporters import REPORTERS
-from .options import reference_date
+from .errors import UsageError
+from .options import reference_date, resolve_root
 
 
 @click.command("check")
-@click.argument("path", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.argument("path", type=click.Path(file_okay=False, path_type=Path), required=False)
 @click.option("--format", "-f", "output_format", type=click.Choice(sorted(REPORTERS)), default=None,
               help="Formato del rapporto: testo (predefinito), json, github (annotazioni per le pull request; "
                    "predefinito quando GITHUB_ACTIONS=true).")
@@ -24,10 +25,11 @@ def check_command(path: Path, output_format: str | None, today) -> None:
     """
     if output_format is None:
         output_format = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "testo"
+    path = resolve_root(path)
     try:
         result = check(path, today)
     except NotACatalogue as exc:
-        raise click.UsageError(str(exc)) from exc
+        raise UsageError(str(exc)) from exc
     color = output_format == "testo" and sys.stdout.isatty()
     click.echo(REPORTERS[output_format](result, color=color))
     sys.exit(result.exit_code)

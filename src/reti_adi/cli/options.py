@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import click
 
@@ -22,3 +23,12 @@ class DateParam(click.ParamType):
 reference_date = click.option(
     "--data-riferimento", "today", type=DateParam(), default=None,
     help="Data rispetto a cui valutare scadenze e aggiornamento (predefinita: oggi).")
+
+
+def resolve_root(path: Path | None) -> Path:
+    """PATH argument if given, else the group's --root, else the current directory."""
+    if path is not None:
+        return path
+    ctx = click.get_current_context()
+    root = (ctx.find_root().params or {}).get("root")
+    return Path(root) if root else Path(".")

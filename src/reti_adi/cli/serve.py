@@ -9,15 +9,17 @@ from ..build import BuildRefused, build
 from ..check import NotACatalogue
 from ..reporters import REPORTERS
 from ..serve import start_server, watch
+from .errors import CommandError, UsageError
+from .options import resolve_root
 
 
 @click.command("serve")
-@click.argument("path", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.argument("path", type=click.Path(file_okay=False, path_type=Path), required=False)
 @click.option("--porta", "port", type=int, default=8000, show_default=True, help="Porta su cui servire il sito.")
 @click.option("--indirizzo", "host", default="127.0.0.1", show_default=True, help="Indirizzo di ascolto.")
 def serve_command(path: Path, port: int, host: str) -> None:
     """Pubblica il catalogo in build/, lo serve in locale e lo ricostruisce a ogni modifica."""
-    root = path.resolve()
+    root = resolve_root(path).resolve()
     out = root / "build"
 
     def rebuild() -> None:
@@ -25,7 +27,7 @@ def serve_command(path: Path, port: int, host: str) -> None:
         try:
             report = build(root, out)
         except NotACatalogue as exc:
-            raise click.UsageError(str(exc)) from exc
+            raise UsageError(str(exc)) from exc
         except BuildRefused as exc:
             click.echo(REPORTERS["testo"](exc.result, color=sys.stdout.isatty()))
             click.echo("Errori nel catalogo: resta servita la versione precedente.")
@@ -37,7 +39,7 @@ def serve_command(path: Path, port: int, host: str) -> None:
 
     rebuild()
     if not out.exists():
-        raise click.ClickException("nessuna build disponibile da servire: correggi gli errori e riprova")
+        raise CommandError("nessuna build disponibile da servire: correggi gli errori e riprova")
     server = start_server(out, host, port)
     click.echo(f"Sito disponibile su http://{host}:{server.server_address[1]}/ (Ctrl+C per fermare).")
     try:

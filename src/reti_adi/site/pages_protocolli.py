@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from markupsafe import Markup
 
 from ..models.protocolli import ORGANI, STRUMENTI
 from ..publish import api_models as m
 from ..publish.api_protocolli import ProtocolPublication, docx_path
 from . import pages
 from .diagram import network_svg
-from .pages import PageWriter, Section, _html, data_it
+from .pages import PageWriter, Section, _html
 
 LIVELLI = {"nazionale": "Nazionale", "regionale": "Regionale", "ambito": "Ambito territoriale", "comunale": "Comunale"}
 TIPI = {"indirizzo": "Reti di indirizzo", "intervento": "Reti di intervento"}

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+import click
+
+from ..check import NotACatalogue
+from ..diff import VersionNotFound, diff_versions
+from ..reporters.diff_report import diff_json, diff_markdown
+from .errors import UsageError
+from .options import reference_date, resolve_root
+
+
+@click.command("diff")
+@click.argument("version_a")
+@click.argument("version_b", required=False)
+@click.option("--format", "-f", "output_format", type=click.Choice(["markdown", "json"]), default="markdown",
+              help="Markdown in italiano (da incollare in una pull request) o JSON.")
+@reference_date
+def diff_command(version_a: str, version_b: str | None, output_format: str, today) -> None:
+    """Riassume cosa cambia nel catalogo tra VERSION_A e VERSION_B (revisioni git o cartelle).
+
+    Senza VERSION_B confronta con la cartella di lavoro. Esempio: reti-adi diff origin/main HEAD
+    """
+    try:
+        diff = diff_versions(resolve_root(None), version_a, version_b, today)
+    except (VersionNotFound, NotACatalogue) as exc:
+        raise UsageError(str(exc)) from exc
+    click.echo(diff_markdown(diff) if output_format == "markdown" else diff_json(diff), nl=False)

@@ -1,0 +1,19 @@
+"""Skeletons written by `reti-adi nuovo` carry «DA COMPILARE»: it must never reach a publication."""
+
+from __future__ import annotations
+
+from .personal_data import _strings
+from .problems import Problem, format_path
+from .scaffold import PLACEHOLDER
+from .yaml_source import Positions
+
+
+def find_placeholders(data: object, filename: str, positions: Positions) -> list[Problem]:
+    problems = []
+    for path, text in _strings(data, ()):
+        if PLACEHOLDER in text:
+            line, column = positions.locate(path)
+            problems.append(Problem(filename, line, column, format_path(path),
+                                    f"campo ancora da compilare: sostituisci «{PLACEHOLDER}» con il valore vero",
+                                    "valori.segnaposto", found=PLACEHOLDER, expected="il valore del campo"))
+    return problems
