@@ -10,6 +10,7 @@ from .. import __version__
 from .build import build_command
 from .check import check_command
 from .diff import diff_command
+from .init import init_command
 from .nuovo import nuovo_command
 from .schemas import schemas_command
 from .serve import serve_command
@@ -29,6 +30,7 @@ def app(root: str | None) -> None:
 app.add_command(check_command)
 app.add_command(build_command)
 app.add_command(diff_command)
+app.add_command(init_command)
 app.add_command(nuovo_command)
 app.add_command(schemas_command)
 app.add_command(serve_command)

@@ -19,6 +19,7 @@ import yaml
 from ..loader import Catalogue
 from ..publish.api_models import ServizioDettaglio
 from ..publish.context import BuildContext
+from ..resources import catalogue_or_default
 from .pages import PageWriter
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -28,17 +29,6 @@ PAGEFIND_GLOB = "servizi/**/*.html"
 
 class SiteBuildError(Exception):
     pass
-
-
-def _default_resource(root: Path, name: str) -> Path:
-    """The catalogue repository's own file, else the copy shipped with reti-adi."""
-    own = root / name
-    if own.exists():
-        return own
-    shipped = PACKAGE_DIR / "default" / name
-    if shipped.exists():
-        return shipped
-    return Path(__file__).resolve().parents[3] / name
 
 
 class _Collector(logging.Handler):
@@ -51,7 +41,7 @@ class _Collector(logging.Handler):
 
 
 def stage_docs(root: Path, docs: Path, pages: dict[str, str]) -> None:
-    shutil.copytree(_default_resource(root, "site_src"), docs, dirs_exist_ok=True)
+    shutil.copytree(catalogue_or_default(root, "site_src"), docs, dirs_exist_ok=True)
     made: set[Path] = set()
     for relative, text in pages.items():
         path = docs / relative
@@ -64,7 +54,7 @@ def stage_docs(root: Path, docs: Path, pages: dict[str, str]) -> None:
 def write_config(root: Path, docs: Path, site: Path, ctx: BuildContext, target: Path) -> Path:
     from mkdocs.utils.yaml import yaml_load
 
-    source = _default_resource(root, "mkdocs.yml")
+    source = catalogue_or_default(root, "mkdocs.yml")
     with source.open(encoding="utf-8") as handle:
         config = yaml_load(handle) or {}
     config["docs_dir"] = str(docs)

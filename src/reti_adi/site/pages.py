@@ -107,6 +107,7 @@ class PageWriter:
         self.fonti()
         self.ambiti()
         self.comuni()
+        self.da_verificare()
         return self.pages
 
     def services(self) -> None:
@@ -232,6 +233,16 @@ class PageWriter:
         self.indice("ambiti/index.md", "Ambiti territoriali", "Ambiti territoriali sociali",
                     ["Ambito", "Regione", "Comuni", "Servizi", "Non presenti"], rows)
 
+    def da_verificare(self) -> None:
+        rows = _freshness_rows(self)
+        names = {r.id: r.model.denominazione for r in self.catalogue.of("ente").values()}
+        intro = _html(VERIFICARE_INTRO, today=self.ctx.date, total=sum(len(v) for v in rows.values()))
+        sections = [Section(names.get(ente, ente), f"ente-{ente}",
+                            html=_html(VERIFICARE_TABLE, rows=items, page="da-verificare/", ente=ente,
+                                       name=names.get(ente, ente)))
+                    for ente, items in sorted(rows.items(), key=lambda kv: names.get(kv[0], kv[0]).casefold())]
+        self.lista("da-verificare.md", "Da verificare", sections, intro)
+
     def comuni(self) -> None:
         by_comune: dict[str, list] = defaultdict(list)
         for s in self.details.values():
@@ -254,6 +265,33 @@ class PageWriter:
                          "cells": [comune.sigla_provincia, code, ambito_of[code].denominazione, len(services)]})
         self.indice("comuni/index.md", "Comuni", "Comuni del catalogo",
                     ["Comune", "Provincia", "Codice ISTAT", "Ambito", "Servizi"], rows)
+
+
+def _freshness_rows(writer: "PageWriter") -> dict[str, list[tuple[str, str, str, str]]]:
+    """Per ente: (what to check, link label, link target, detail)."""
+    from datetime import timedelta
+
+    today = writer.ctx.date
+    rows: dict[str, list] = defaultdict(list)
+    for s in writer.details.values():
+        if s.stato != "cessato" and s.ultima_verifica < today - timedelta(days=365):
+            rows[s.ente_erogatore.id].append(("Informazioni non verificate da oltre 12 mesi", s.denominazione,
+                                              f"servizi/{s.id}/", f"ultima verifica {data_it(s.ultima_verifica)}"))
+    for record in writer.catalogue.of("fonte").values():
+        f = record.model
+        if f.periodo.fine and f.periodo.fine < today:
+            for s in writer.details.values():
+                if s.stato in ("attivo", "sospeso") and any(x.id == f.id for x in s.fonti_finanziamento):
+                    rows[s.ente_erogatore.id].append(("Fonte di finanziamento terminata", s.denominazione,
+                                                      f"servizi/{s.id}/",
+                                                      f"{f.denominazione}, terminata il {data_it(f.periodo.fine)}"))
+    if writer.protocols is not None:
+        for p in writer.protocols.protocolli.values():
+            if p.stato == "vigente" and p.scadenza and p.scadenza <= today + timedelta(days=60):
+                for parte in p.parti:
+                    rows[parte].append(("Protocollo in scadenza", p.titolo, f"protocolli/{p.id}/",
+                                        f"scadenza {data_it(p.scadenza)}"))
+    return rows
 
 
 ENTE_INTRO = """<dl class="ra-dl">
@@ -294,3 +332,13 @@ questa pagina rende visibile la domanda inevasa a chi programma i servizi.</p>""
 COMUNE_INTRO = """<p>Servizi attivi, sospesi o necessari ma non presenti per chi vive a {{ comune.denominazione }}
 ({{ comune.sigla_provincia }}, codice ISTAT {{ comune.codice_istat }}), nell'ambito
 <a href="{{ url(page, 'ambiti/' ~ ambito.id ~ '/') }}">{{ ambito.denominazione }}</a>.</p>"""
+
+VERIFICARE_INTRO = """<p>Le informazioni che ogni ente dovrebbe confermare al segretariato sociale, alla data del
+{{ today | data }}: servizi non verificati da oltre 12 mesi, servizi finanziati da fonti terminate e protocolli
+in scadenza entro 60 giorni. {% if total %}Da verificare: {{ total }}.{% else %}Non c'è nulla da verificare.{% endif %}</p>"""
+
+VERIFICARE_TABLE = """<p><a href="{{ url(page, 'enti/' ~ ente ~ '/') }}">Scheda dell'ente</a></p>
+<table class="ra-table"><caption>Da verificare per {{ name }}</caption>
+<thead><tr><th scope="col">Cosa</th><th scope="col">Scheda</th><th scope="col">Dettaglio</th></tr></thead>
+<tbody>{% for what, label, href, detail in rows %}<tr><td>{{ what }}</td><td><a href="{{ url(page, href) }}">{{ label }}</a></td><td>{{ detail }}</td></tr>{% endfor %}</tbody>
+</table>"""
