@@ -15,16 +15,23 @@ class NotACatalogue(Exception):
     """The path holds no catalogue: a usage error, not a data error."""
 
 
-def load_and_check(root: Path, today: date | None = None) -> tuple[Catalogue, CheckResult]:
+def load_and_check(root: Path, today: date | None = None, use_cache: bool = False,
+                   jobs: int | None = None) -> tuple[Catalogue, CheckResult]:
+    """use_cache: reuse the per-file results of earlier runs (see cache.py); the CLI turns it on."""
     root = Path(root)
     if not (root / "catalogo").is_dir():
         raise NotACatalogue(f"nessun catalogo in «{root}»: manca la cartella catalogo/")
     today = today or date.today()
-    catalogue = load_catalogue(root)
+    cache = None
+    if use_cache:
+        from .cache import CheckCache
+
+        cache = CheckCache(root)
+    catalogue = load_catalogue(root, cache, jobs)
     problems = catalogue.problems + check_catalogue(catalogue, today)
     counts = {kind: len(records) for kind, records in catalogue.records.items()}
     return catalogue, CheckResult(root, today, problems, catalogue.files, counts)
 
 
-def check(root: Path, today: date | None = None) -> CheckResult:
-    return load_and_check(root, today)[1]
+def check(root: Path, today: date | None = None, use_cache: bool = False, jobs: int | None = None) -> CheckResult:
+    return load_and_check(root, today, use_cache, jobs)[1]

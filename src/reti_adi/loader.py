@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from .personal_data import find_personal_data
 from .placeholders import find_placeholders
 from .problems import Problem
 from .validation_messages import translate
-from .yaml_source import Positions, decode, parse
+from .yaml_source import PackedPositions, Positions, decode, parse
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -25,7 +26,7 @@ class LoadedRecord:
     file: str
     """Path relative to the root, with forward slashes: what messages and links show."""
     model: BaseModel
-    positions: Positions
+    positions: Positions | PackedPositions
 
 
 @dataclass(slots=True)
@@ -59,45 +60,121 @@ def discover(root: Path) -> list[tuple[FileKind, Path]]:
     return found
 
 
-def load_file(kind: FileKind, path: Path, relative: str) -> tuple[LoadedRecord | None, list[Problem]]:
-    """Decode, parse and validate one file. Pure function of the file's bytes: cacheable, parallelisable."""
-    text, problem = decode(path.read_bytes(), relative)
+@dataclass(slots=True)
+class ParseOutcome:
+    """What one file's bytes say before validation: plain data, cheap to pickle and to cache."""
+
+    data: dict | None
+    positions: PackedPositions
+    problems: list[Problem]
+
+
+def parse_stage(kind: FileKind, raw: bytes, relative: str, stem: str, name: str) -> ParseOutcome:
+    """Decode, parse, YAML traps, text rules, id = file name. Pure function of path and bytes."""
+    text, problem = decode(raw, relative)
     if problem:
-        return None, [problem]
+        return ParseOutcome(None, PackedPositions.pack(Positions()), [problem])
     parsed = parse(text, relative)
     problems = list(parsed.problems)
+    packed = PackedPositions.pack(parsed.positions)
     if parsed.data is None:
-        return None, problems
-    data = parsed.data
-    problems.extend(find_personal_data(data, relative, parsed.positions))
-    problems.extend(find_placeholders(data, relative, parsed.positions))
-    record_id = path.stem
+        return ParseOutcome(None, packed, problems)
+    problems.extend(find_personal_data(parsed.strings, relative, parsed.positions))
+    problems.extend(find_placeholders(parsed.strings, relative, parsed.positions))
     if not kind.single_file:
-        declared = data.get("id")
-        if declared is not None and declared != path.stem:
+        declared = parsed.data.get("id")
+        if declared is not None and declared != stem:
             line, column = parsed.positions.locate(("id",))
             problems.append(Problem(relative, line, column, "id",
-                                    f"l'id «{declared}» non corrisponde al nome del file «{path.name}»",
-                                    "file.id-nome", found=str(declared), expected=path.stem))
-    try:
-        model = kind.model.model_validate(data)
-    except ValidationError as exc:
-        problems.extend(translate(exc, kind.model, relative, parsed.positions))
+                                    f"l'id «{declared}» non corrisponde al nome del file «{name}»",
+                                    "file.id-nome", found=str(declared), expected=stem))
+    return ParseOutcome(parsed.data, packed, problems)
+
+
+def validate_stage(kind: FileKind, outcome: ParseOutcome, relative: str,
+                   stem: str) -> tuple[LoadedRecord | None, list[Problem]]:
+    problems = list(outcome.problems)
+    if outcome.data is None:
         return None, problems
-    if not kind.single_file:
-        record_id = getattr(model, "id")
-    return LoadedRecord(kind.name, record_id, relative, model, parsed.positions), problems
+    try:
+        model = kind.model.model_validate(outcome.data)
+    except ValidationError as exc:
+        problems.extend(translate(exc, kind.model, relative, outcome.positions.unpack()))
+        return None, problems
+    record_id = stem if kind.single_file else model.id
+    return LoadedRecord(kind.name, record_id, relative, model, outcome.positions), problems
 
 
-def load_catalogue(root: Path) -> Catalogue:
+def load_file(kind: FileKind, path: Path, relative: str) -> tuple[LoadedRecord | None, list[Problem]]:
+    outcome = parse_stage(kind, path.read_bytes(), relative, path.stem, path.name)
+    return validate_stage(kind, outcome, relative, path.stem)
+
+
+PARALLEL_THRESHOLD = 400
+
+
+def _parse_batch(batch: list[tuple[str, bytes, str, str, str]]) -> list[ParseOutcome]:
+    return [parse_stage(kinds_module.KIND_BY_NAME[kind], raw, relative, stem, name)
+            for kind, raw, relative, stem, name in batch]
+
+
+def _parse_many(items: list[tuple[str, bytes, str, str, str]], jobs: int) -> list[ParseOutcome]:
+    """Parse in `jobs` processes when there is enough work to pay for them (parsing is ~95% of the cost)."""
+    if jobs <= 1 or len(items) < PARALLEL_THRESHOLD:
+        return _parse_batch(items)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    chunks = max(jobs * 4, 1)
+    size = -(-len(items) // chunks)
+    batches = [items[i:i + size] for i in range(0, len(items), size)]
+    try:
+        context = multiprocessing.get_context("fork")
+    except ValueError:  # pragma: no cover - platforms without fork
+        context = multiprocessing.get_context()
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        return [result for batch in pool.map(_parse_batch, batches) for result in batch]
+
+
+def default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover
+        return os.cpu_count() or 1
+
+
+def load_catalogue(root: Path, cache=None, jobs: int | None = None) -> Catalogue:
     root = Path(root)
     catalogue = Catalogue(root=root)
     for kind in kinds_module.KINDS:
         catalogue.of(kind.name)
+    found = discover(root)
+    outcomes: list[ParseOutcome | None] = [None] * len(found)
+    misses: list[int] = []
+    work: list[tuple[str, bytes, str, str, str]] = []
+    digests: list[bytes | None] = [None] * len(found)
+    relatives = [path.relative_to(root).as_posix() for _, path in found]
+    for index, (kind, path) in enumerate(found):
+        raw = path.read_bytes()
+        if cache is not None:
+            from .cache import content_digest
+
+            digests[index] = content_digest(raw)
+            outcomes[index] = cache.get(relatives[index], kind.name, digests[index])
+            if outcomes[index] is not None:
+                continue
+        misses.append(index)
+        work.append((kind.name, raw, relatives[index], path.stem, path.name))
+    for index, outcome in zip(misses, _parse_many(work, jobs or default_jobs())):
+        outcomes[index] = outcome
+        if cache is not None:
+            cache.put(relatives[index], found[index][0].name, digests[index], outcome)
+    if cache is not None:
+        cache.save()
+    results = [validate_stage(kind, outcome, relative, path.stem)
+               for (kind, path), outcome, relative in zip(found, outcomes, relatives)]
     holders: dict[tuple[str, str], list[LoadedRecord]] = {}
-    for kind, path in discover(root):
-        relative = path.relative_to(root).as_posix()
-        record, problems = load_file(kind, path, relative)
+    for (kind, _), (record, problems) in zip(found, results):
         catalogue.files += 1
         catalogue.problems.extend(problems)
         if record is None:

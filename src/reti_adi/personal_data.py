@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-
 from .problems import Problem, format_path
 from .yaml_source import Positions
 
@@ -27,24 +25,13 @@ def _iban_valid(candidate: str) -> bool:
     return int(digits) % 97 == 1
 
 
-def _strings(data: object, path: tuple) -> Iterator[tuple[tuple, str]]:
-    if isinstance(data, str):
-        yield path, data
-    elif isinstance(data, dict):
-        for key, value in data.items():
-            yield from _strings(value, path + (key,))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            yield from _strings(value, path + (index,))
-
-
 def _mask(text: str) -> str:
     return text[:3] + "…" + text[-2:]
 
 
-def find_personal_data(data: object, filename: str, positions: Positions) -> list[Problem]:
+def find_personal_data(strings: list[tuple[tuple, str]], filename: str, positions: Positions) -> list[Problem]:
     problems = []
-    for path, text in _strings(data, ()):
+    for path, text in strings:
         if len(text) < 15:
             continue
         for match in _CF_PERSONA.finditer(text):

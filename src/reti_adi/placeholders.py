@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from .personal_data import _strings
 from .problems import Problem, format_path
 from .scaffold import PLACEHOLDER
 from .yaml_source import Positions
 
 
-def find_placeholders(data: object, filename: str, positions: Positions) -> list[Problem]:
+def find_placeholders(strings: list[tuple[tuple, str]], filename: str, positions: Positions) -> list[Problem]:
     problems = []
-    for path, text in _strings(data, ()):
+    for path, text in strings:
         if PLACEHOLDER in text:
             line, column = positions.locate(path)
             problems.append(Problem(filename, line, column, format_path(path),

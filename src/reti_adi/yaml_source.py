@@ -56,11 +56,43 @@ class Positions:
             path = path[:-1]
 
 
+class PackedPositions:
+    """Positions kept as bytes until a problem needs them: most records never report one."""
+
+    __slots__ = ("blob", "_positions")
+
+    def __init__(self, blob: bytes):
+        self.blob = blob
+        self._positions: Positions | None = None
+
+    @classmethod
+    def pack(cls, positions: Positions) -> "PackedPositions":
+        import pickle
+
+        return cls(pickle.dumps((positions.values, positions.keys), protocol=pickle.HIGHEST_PROTOCOL))
+
+    def unpack(self) -> Positions:
+        if self._positions is None:
+            import pickle
+
+            values, keys = pickle.loads(self.blob)
+            self._positions = Positions(values, keys)
+        return self._positions
+
+    def locate(self, path: Path, prefer_key: bool = False):
+        return self.unpack().locate(path, prefer_key)
+
+    def __reduce__(self):
+        return (PackedPositions, (self.blob,))
+
+
 @dataclass(slots=True)
 class ParsedYaml:
     data: object
     positions: Positions
     problems: list[Problem]
+    strings: list[tuple[Path, str]] = field(default_factory=list)
+    """Every text value with its path, collected while building: text rules need no second walk."""
 
 
 _TAB = "found character '\\t' that cannot start any token"
@@ -129,24 +161,26 @@ def parse(text: str, filename: str) -> ParsedYaml:
         return ParsedYaml(None, positions, problems)
     builder = _Builder(filename, positions, problems)
     data = builder.build(root, ())
+    strings = builder.strings
     if not isinstance(data, dict):
         line, column = root.start_mark.line + 1, root.start_mark.column + 1
         kind = "un elenco" if isinstance(root, SequenceNode) else "un valore singolo"
         problems.append(Problem(filename, line, column, "", f"il file contiene {kind}, non una mappa di campi",
                                 "file.non-mappa", found=kind, expected="una mappa (campo: valore)"))
         return ParsedYaml(None, positions, problems)
-    return ParsedYaml(data, positions, problems)
+    return ParsedYaml(data, positions, problems, strings)
 
 
 class _Builder:
     """Turns composed nodes into Python data, recording positions and traps."""
 
-    __slots__ = ("filename", "positions", "problems")
+    __slots__ = ("filename", "positions", "problems", "strings")
 
     def __init__(self, filename: str, positions: Positions, problems: list[Problem]):
         self.filename = filename
         self.positions = positions
         self.problems = problems
+        self.strings: list[tuple[Path, str]] = []
 
     def _problem(self, node: Node, path: Path, message: str, rule: str, found=None, expected=None) -> None:
         from .problems import format_path
@@ -195,6 +229,7 @@ class _Builder:
     def _scalar(self, node: ScalarNode, path: Path):
         tag, text = node.tag, node.value
         if tag == _STR:
+            self.strings.append((path, text))
             return text
         if tag == _NULL:
             return None

@@ -5,7 +5,6 @@ from pathlib import Path
 
 import click
 
-from ..build import BuildRefused, PreviousNotFound, build
 from ..check import NotACatalogue
 from ..reporters import REPORTERS
 from .errors import UsageError
@@ -25,6 +24,7 @@ def build_command(path: Path, out: Path | None, previous: str | None, today) -> 
 
     Con errori nel catalogo non pubblica nulla e la build/ precedente resta intatta.
     """
+    from ..build import BuildRefused, PreviousNotFound, build
     path = resolve_root(path)
     try:
         report = build(path, out, previous, today)

@@ -18,7 +18,11 @@ from .options import reference_date, resolve_root
               help="Formato del rapporto: testo (predefinito), json, github (annotazioni per le pull request; "
                    "predefinito quando GITHUB_ACTIONS=true).")
 @reference_date
-def check_command(path: Path, output_format: str | None, today) -> None:
+@click.option("--cache/--no-cache", "use_cache", default=True, show_default=True,
+              help="Riusa i risultati dei file non cambiati (cartella .reti-adi-cache/).")
+@click.option("--jobs", "-j", type=click.IntRange(1), default=None,
+              help="Processi per leggere e validare i file (predefinito: i core disponibili).")
+def check_command(path: Path, output_format: str | None, today, use_cache: bool, jobs: int | None) -> None:
     """Controlla il catalogo in PATH (predefinito: la cartella corrente) e segnala tutti i problemi.
 
     Esce con 0 se il catalogo è valido (anche con avvisi), 1 se ci sono errori, 2 per errori d'uso.
@@ -27,7 +31,7 @@ def check_command(path: Path, output_format: str | None, today) -> None:
         output_format = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "testo"
     path = resolve_root(path)
     try:
-        result = check(path, today)
+        result = check(path, today, use_cache, jobs)
     except NotACatalogue as exc:
         raise UsageError(str(exc)) from exc
     color = output_format == "testo" and sys.stdout.isatty()

@@ -3,8 +3,6 @@ from __future__ import annotations
 import click
 
 from ..check import NotACatalogue
-from ..diff import VersionNotFound, diff_versions
-from ..reporters.diff_report import diff_json, diff_markdown
 from .errors import UsageError
 from .options import reference_date, resolve_root
 
@@ -20,6 +18,8 @@ def diff_command(version_a: str, version_b: str | None, output_format: str, toda
 
     Senza VERSION_B confronta con la cartella di lavoro. Esempio: reti-adi diff origin/main HEAD
     """
+    from ..diff import VersionNotFound, diff_versions
+    from ..reporters.diff_report import diff_json, diff_markdown
     try:
         diff = diff_versions(resolve_root(None), version_a, version_b, today)
     except (VersionNotFound, NotACatalogue) as exc:

@@ -5,10 +5,8 @@ from pathlib import Path
 
 import click
 
-from ..build import BuildRefused, build
 from ..check import NotACatalogue
 from ..reporters import REPORTERS
-from ..serve import start_server, watch
 from .errors import CommandError, UsageError
 from .options import resolve_root
 
@@ -19,6 +17,8 @@ from .options import resolve_root
 @click.option("--indirizzo", "host", default="127.0.0.1", show_default=True, help="Indirizzo di ascolto.")
 def serve_command(path: Path, port: int, host: str) -> None:
     """Pubblica il catalogo in build/, lo serve in locale e lo ricostruisce a ogni modifica."""
+    from ..build import BuildRefused, build
+    from ..serve import start_server, watch
     root = resolve_root(path).resolve()
     out = root / "build"
 
