@@ -12,6 +12,7 @@ import os
 import pickle
 import sys
 import tempfile
+import zlib
 from functools import cache
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from . import __version__
 from .vocabularies import vocabularies_dir
 
 CACHE_DIR = ".reti-adi-cache"
-FORMAT = 2
+FORMAT = 4
 
 
 @cache
@@ -41,47 +42,79 @@ def content_digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
+SHARDS = 32
+
+
+def _shard(relative: str) -> int:
+    return zlib.crc32(relative.encode()) % SHARDS
+
+
 class CheckCache:
+    """Sharded by path: saving after a one-file edit rewrites one small shard, not the whole cache."""
+
     def __init__(self, root: Path):
-        self.path = Path(root) / CACHE_DIR / "controllo.pickle"
-        self.entries: dict[tuple[str, str], tuple[bytes, object]] = {}
-        self.fresh: dict[tuple[str, str], tuple[bytes, object]] = {}
-        self.changed = False
+        self.directory = Path(root) / CACHE_DIR
+        self.entries: list[dict[tuple[str, str], tuple]] = [{} for _ in range(SHARDS)]
+        self.fresh: list[dict[tuple[str, str], tuple]] = [{} for _ in range(SHARDS)]
+        self.dirty: set[int] = set()
         self._load()
 
+    def _shard_path(self, shard: int) -> Path:
+        return self.directory / f"controllo-{shard:02d}.pickle"
+
     def _load(self) -> None:
+        import gc
+
+        enabled = gc.isenabled()
+        gc.disable()  # unpickling builds many small objects; collecting meanwhile only costs time
         try:
-            with self.path.open("rb") as handle:
-                payload = pickle.load(handle)
-            if payload.get("salt") == code_salt():
-                self.entries = payload["entries"]
-        except Exception:  # noqa: BLE001 - a missing, old or damaged cache is simply not used
-            self.entries = {}
+            for shard in range(SHARDS):
+                try:
+                    with self._shard_path(shard).open("rb") as handle:
+                        payload = pickle.load(handle)
+                    if payload.get("salt") == code_salt():
+                        self.entries[shard] = payload["entries"]
+                except Exception:  # noqa: BLE001 - a missing, old or damaged shard is simply not used
+                    self.entries[shard] = {}
+        finally:
+            if enabled:
+                gc.enable()
 
     def get(self, relative: str, kind: str, digest: bytes):
-        entry = self.entries.get((relative, kind))
+        shard = _shard(relative)
+        entry = self.entries[shard].get((relative, kind))
         if entry is not None and entry[0] == digest:
-            self.fresh[(relative, kind)] = entry
-            return entry[1]
+            self.fresh[shard][(relative, kind)] = entry
+            from .loader import ParseOutcome
+            from .yaml_source import PackedPositions
+
+            return ParseOutcome(entry[1], PackedPositions(entry[2]), entry[3])
         return None
 
     def put(self, relative: str, kind: str, digest: bytes, outcome) -> None:
-        """Cache a file's parse outcome (plain data, positions, per-file problems); validation is redone."""
-        self.fresh[(relative, kind)] = (digest, outcome)
-        self.changed = True
+        """Cache a file's parse outcome: plain data, packed positions, per-file problems."""
+        shard = _shard(relative)
+        # plain tuples: unpickling them is much cheaper than rebuilding objects
+        self.fresh[shard][(relative, kind)] = (digest, outcome.data, outcome.positions.blob, outcome.problems)
+        self.dirty.add(shard)
 
     def save(self) -> None:
-        """Keep only the files seen in this run; write atomically."""
-        if not self.changed and len(self.fresh) == len(self.entries):
+        """Write the shards that changed (new, edited or deleted files), each atomically."""
+        for shard in range(SHARDS):
+            if len(self.fresh[shard]) != len(self.entries[shard]):
+                self.dirty.add(shard)
+        if not self.dirty:
             return
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            ignore = self.path.parent / ".gitignore"
+            self.directory.mkdir(parents=True, exist_ok=True)
+            ignore = self.directory / ".gitignore"
             if not ignore.exists():
                 ignore.write_text("*\n", encoding="utf-8")
-            handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".controllo-")
-            with os.fdopen(handle, "wb") as out:
-                pickle.dump({"salt": code_salt(), "entries": self.fresh}, out, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, self.path)
+            for shard in sorted(self.dirty):
+                handle, temporary = tempfile.mkstemp(dir=self.directory, prefix=".controllo-")
+                with os.fdopen(handle, "wb") as out:
+                    pickle.dump({"salt": code_salt(), "entries": self.fresh[shard]}, out,
+                                protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(temporary, self._shard_path(shard))
         except OSError:
             pass  # a read-only checkout still checks, just without a cache

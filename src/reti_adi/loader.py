@@ -45,19 +45,39 @@ class Catalogue:
         return found.model if found else None
 
 
-def discover(root: Path) -> list[tuple[FileKind, Path]]:
-    """Every YAML file of every kind, in a stable order."""
-    found: list[tuple[FileKind, Path]] = []
+def _yaml_files(folder: str) -> list[str]:
+    """Every YAML file below folder, as sorted path strings (os.scandir: no pathlib per entry)."""
+    found: list[str] = []
+    stack = [folder]
+    while stack:
+        current = stack.pop()
+        try:
+            entries = list(os.scandir(current))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(entry.path)
+            elif entry.name.endswith(YAML_SUFFIXES) and entry.is_file():
+                found.append(entry.path)
+    return sorted(found)
+
+
+def discover_paths(root: Path) -> list[tuple[FileKind, str]]:
+    """Every YAML file of every kind as path strings, in a stable order (the hot path of a re-check)."""
+    found: list[tuple[FileKind, str]] = []
     for kind in kinds_module.KINDS:
-        target = root / kind.folder
+        target = os.path.join(root, kind.folder)
         if kind.single_file:
-            if target.is_file():
+            if os.path.isfile(target):
                 found.append((kind, target))
             continue
-        if target.is_dir():
-            files = sorted(p for p in target.rglob("*") if p.suffix in YAML_SUFFIXES and p.is_file())
-            found.extend((kind, p) for p in files)
+        found.extend((kind, p) for p in _yaml_files(target))
     return found
+
+
+def discover(root: Path) -> list[tuple[FileKind, Path]]:
+    return [(kind, Path(p)) for kind, p in discover_paths(root)]
 
 
 @dataclass(slots=True)
@@ -113,6 +133,20 @@ def load_file(kind: FileKind, path: Path, relative: str) -> tuple[LoadedRecord |
 PARALLEL_THRESHOLD = 400
 
 
+def _read_one(path: str, hashed: bool) -> tuple[bytes, bytes | None]:
+    with open(path, "rb") as handle:
+        raw = handle.read()
+    if not hashed:
+        return raw, None
+    from .cache import content_digest
+
+    return raw, content_digest(raw)
+
+
+def _read_all(paths: list[str], hashed: bool) -> list[tuple[bytes, bytes | None]]:
+    return [_read_one(p, hashed) for p in paths]
+
+
 def _parse_batch(batch: list[tuple[str, bytes, str, str, str]]) -> list[ParseOutcome]:
     return [parse_stage(kinds_module.KIND_BY_NAME[kind], raw, relative, stem, name)
             for kind, raw, relative, stem, name in batch]
@@ -144,35 +178,52 @@ def default_jobs() -> int:
 
 
 def load_catalogue(root: Path, cache=None, jobs: int | None = None) -> Catalogue:
-    root = Path(root)
+    """Load every record. The cyclic GC is paused meanwhile: loading only allocates (no cycles to
+    free), and at national scale repeated full-heap collections cost more than the work itself."""
+    import gc
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        catalogue = _load_catalogue(Path(root), cache, jobs)
+        gc.freeze()  # what was just loaded lives until the end: keep it out of later collections
+        return catalogue
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _load_catalogue(root: Path, cache, jobs: int | None) -> Catalogue:
     catalogue = Catalogue(root=root)
     for kind in kinds_module.KINDS:
         catalogue.of(kind.name)
-    found = discover(root)
+    found = discover_paths(root)
+    prefix = len(str(root).rstrip(os.sep)) + 1
+    relatives = [path[prefix:].replace(os.sep, "/") for _, path in found]
+    names = [os.path.basename(path) for _, path in found]
+    stems = [os.path.splitext(name)[0] for name in names]
     outcomes: list[ParseOutcome | None] = [None] * len(found)
     misses: list[int] = []
     work: list[tuple[str, bytes, str, str, str]] = []
     digests: list[bytes | None] = [None] * len(found)
-    relatives = [path.relative_to(root).as_posix() for _, path in found]
+    contents = _read_all([path for _, path in found], hashed=cache is not None)
     for index, (kind, path) in enumerate(found):
-        raw = path.read_bytes()
+        raw, digest = contents[index]
         if cache is not None:
-            from .cache import content_digest
-
-            digests[index] = content_digest(raw)
-            outcomes[index] = cache.get(relatives[index], kind.name, digests[index])
+            digests[index] = digest
+            outcomes[index] = cache.get(relatives[index], kind.name, digest)
             if outcomes[index] is not None:
                 continue
         misses.append(index)
-        work.append((kind.name, raw, relatives[index], path.stem, path.name))
+        work.append((kind.name, raw, relatives[index], stems[index], names[index]))
     for index, outcome in zip(misses, _parse_many(work, jobs or default_jobs())):
         outcomes[index] = outcome
         if cache is not None:
             cache.put(relatives[index], found[index][0].name, digests[index], outcome)
     if cache is not None:
         cache.save()
-    results = [validate_stage(kind, outcome, relative, path.stem)
-               for (kind, path), outcome, relative in zip(found, outcomes, relatives)]
+    results = [validate_stage(kind, outcome, relative, stem)
+               for (kind, _), outcome, relative, stem in zip(found, outcomes, relatives, stems)]
     holders: dict[tuple[str, str], list[LoadedRecord]] = {}
     for (kind, _), (record, problems) in zip(found, results):
         catalogue.files += 1

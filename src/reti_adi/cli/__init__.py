@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -41,6 +42,14 @@ app.add_command(esporta_command)
 def main() -> None:
     try:
         app.main(prog_name="reti-adi", standalone_mode=True)
+    except SystemExit as exit_:
+        # a national catalogue is millions of objects: skip freeing them one by one at exit
+        code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
+        if isinstance(exit_.code, str):
+            click.echo(exit_.code, err=True)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
     except KeyboardInterrupt:
         click.echo("Interrotto.", err=True)
         sys.exit(130)
