@@ -70,12 +70,15 @@ def test_manifest_lists_every_file_with_size_and_hash(built):
     assert manifest["versione_api"] == "1" and manifest["versione_catalogo"] == "0.1.0"
     assert manifest["conteggi"]["servizio"] == 41
     listed = {f["percorso"]: f for f in manifest["file"]}
-    on_disk = {p.relative_to(api).as_posix() for p in api.rglob("*") if p.is_file()} - {"index.json"}
+    on_disk = {p.relative_to(api).as_posix() for p in api.rglob("*") if p.is_file()} - {"index.json", "stato.json"}
     assert set(listed) == on_disk
     for relative, info in listed.items():
         content = (api / relative).read_bytes()
         assert info["byte"] == len(content)
         assert info["sha256"] == hashlib.sha256(content).hexdigest()
+    stato = json.loads((api / "stato.json").read_text())
+    assert stato["sha256_index"] == hashlib.sha256((api / "index.json").read_bytes()).hexdigest()
+    assert stato["generato_il"] == manifest["generato_il"] and (api / "stato.json").stat().st_size < 400
 
 
 def test_sostegno_has_what_a_case_manager_needs(built):

@@ -142,6 +142,9 @@ def build_api(catalogue: Catalogue, ctx: BuildContext, previous: PreviousPublica
     for name, content in api_schemas().items():
         pub.files[f"schema/{name}"] = content
     pub.files["index.json"] = dump(_manifest(catalogue, ctx, pub, fingerprints))
+    pub.files["stato.json"] = dump(m.Stato(
+        **header, sha256_changes=hashlib.sha256(pub.files["changes.json"]).hexdigest(),
+        sha256_index=hashlib.sha256(pub.files["index.json"]).hexdigest(), servizi=len(pub.details)))
     return pub
 
 
@@ -174,7 +177,7 @@ def compute_changes(fingerprints: dict[str, dict[str, str]], previous: PreviousP
 
 def _manifest(catalogue: Catalogue, ctx: BuildContext, pub: ApiPublication, fingerprints) -> m.Manifest:
     files = [m.FileInfo(percorso=path, byte=len(content), sha256=hashlib.sha256(content).hexdigest())
-             for path, content in sorted(pub.files.items()) if path != "index.json"]
+             for path, content in sorted(pub.files.items()) if path not in ("index.json", "stato.json")]
     counts = {kind: len(records) for kind, records in sorted(catalogue.records.items())}
     return m.Manifest(**_header(ctx), commit=ctx.commit, titolo=ctx.title, dati_dimostrativi=ctx.demo,
                       licenza=ctx.licence, conteggi=counts, file=files, impronte=fingerprints)

@@ -322,4 +322,12 @@ class ProtocolliDoc(Testata):
     protocolli: list[ProtocolloSintesi]
 
 
-DOCUMENT_MODELS.update({"reti": RetiDoc, "protocolli": ProtocolliDoc, "protocollo": ProtocolloDettaglio})
+class Stato(Testata):
+    """The file to poll: a few hundred bytes that say whether anything changed."""
+
+    sha256_changes: str
+    sha256_index: str
+    servizi: int
+
+
+DOCUMENT_MODELS.update({"stato": Stato, "reti": RetiDoc, "protocolli": ProtocolliDoc, "protocollo": ProtocolloDettaglio})

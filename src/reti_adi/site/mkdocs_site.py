@@ -40,18 +40,26 @@ class _Collector(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def stage_docs(root: Path, docs: Path, pages: dict[str, str]) -> None:
+def stage_docs(root: Path, docs: Path, fragments: Path, pages: dict[str, str]) -> None:
+    """Hand-written pages as they are; each generated page as front matter plus a marker, its
+    HTML body in `fragments` (outside docs_dir, so mkdocs does not copy it as a static file)."""
+    from .mkdocs_hooks import MARKER
+
     shutil.copytree(catalogue_or_default(root, "site_src"), docs, dirs_exist_ok=True)
     made: set[Path] = set()
     for relative, text in pages.items():
-        path = docs / relative
-        if path.parent not in made:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            made.add(path.parent)
-        path.write_text(text, encoding="utf-8")
+        _, front, body = text.split("---\n", 2)
+        for base in (docs, fragments):
+            folder = (base / relative).parent
+            if folder not in made:
+                folder.mkdir(parents=True, exist_ok=True)
+                made.add(folder)
+        (docs / relative).write_text(f"---\n{front}---\n\n{MARKER}\n", encoding="utf-8")
+        (fragments / relative).with_suffix(".html").write_text(body, encoding="utf-8")
 
 
-def write_config(root: Path, docs: Path, site: Path, ctx: BuildContext, target: Path) -> Path:
+def write_config(root: Path, docs: Path, site: Path, ctx: BuildContext, target: Path,
+                 fragments: Path | None = None) -> Path:
     from mkdocs.utils.yaml import yaml_load
 
     source = catalogue_or_default(root, "mkdocs.yml")
@@ -65,6 +73,9 @@ def write_config(root: Path, docs: Path, site: Path, ctx: BuildContext, target: 
     extra = config.setdefault("extra", {})
     extra["dati_dimostrativi"] = ctx.demo
     extra["generator"] = False
+    if fragments is not None:
+        extra["reti_adi_frammenti"] = str(fragments)
+        config["hooks"] = list(config.get("hooks") or []) + [str(PACKAGE_DIR / "mkdocs_hooks.py")]
     if ctx.site_url and not config.get("site_url"):
         config["site_url"] = ctx.site_url
     target.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
@@ -109,8 +120,9 @@ def build_site(catalogue: Catalogue, details: dict[str, ServizioDettaglio], ctx:
         work_dir = Path(work)
         t0 = time.perf_counter()
         pages = PageWriter(catalogue, details, ctx, protocols).write_all()
-        stage_docs(catalogue.root, work_dir / "docs", pages)
-        config = write_config(catalogue.root, work_dir / "docs", work_dir / "site", ctx, work_dir / "mkdocs.yml")
+        stage_docs(catalogue.root, work_dir / "docs", work_dir / "frammenti", pages)
+        config = write_config(catalogue.root, work_dir / "docs", work_dir / "site", ctx, work_dir / "mkdocs.yml",
+                              work_dir / "frammenti")
         timings["pagine"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         run_mkdocs(config)

@@ -1,0 +1,45 @@
+"""Run one measured step in this process and print JSON: time, peak RSS of this process and of its children."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+
+def main() -> None:
+    step, root = sys.argv[1], Path(sys.argv[2])
+    today = dt.date(2026, 11, 22)
+    started = time.perf_counter()
+    extra: dict = {}
+    if step in ("check", "check-cache"):
+        from reti_adi.check import check
+
+        result = check(root, today, use_cache=step == "check-cache")
+        extra = {"file": result.files, "errori": len(result.errors)}
+    elif step in ("build", "build-dati"):
+        from reti_adi.build import DATA_STEPS, build
+
+        out = Path(sys.argv[3])
+        previous = sys.argv[4] if len(sys.argv) > 4 else None
+        report = build(root, out, previous, today, steps=DATA_STEPS if step == "build-dati" else None)
+        extra = {"fasi": report.timings}
+    elif step == "baseline":
+        from mkdocs.commands.build import build as mkdocs_build
+        from mkdocs.config import load_config
+
+        mkdocs_build(load_config(config_file=str(root / "mkdocs.yml")))
+    else:
+        sys.exit(f"passo sconosciuto: {step}")
+    seconds = time.perf_counter() - started
+    print(json.dumps({"secondi": seconds,
+                      "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                      "rss_figli_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+                      **extra}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,275 @@
+#!/usr/bin/env python3
+"""Benchmark dell'intera pipeline di reti-adi: stampa le cifre, non giudica.
+
+    python benchmarks/esegui.py                 # N = 1.000 e 10.000
+    python benchmarks/esegui.py --grande        # anche N = 50.000
+    python benchmarks/esegui.py --servizi 1000  # una sola taglia
+
+Per ogni N: controllo (a freddo e dopo la modifica di un file, con la cache), build completa
+divisa in dati, sito e ricerca, pagine al secondo, picco di memoria, dimensioni, byte scaricati
+dal browser per la prima ricerca (Chromium reale, se installato), byte di una risincronizzazione
+dopo 10 servizi modificati, e il confronto con una build mkdocs-material semplice con la sua
+ricerca integrata sulle stesse pagine dei servizi.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+EPOCH = "1764000000"
+
+
+def measure(*args: str, timeout: float | None = None) -> dict:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
+    started = time.perf_counter()
+    try:
+        proc = subprocess.run([sys.executable, str(HERE / "_misura.py"), *args], capture_output=True, text=True,
+                              env=env, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return {"secondi": None, "interrotto_dopo": timeout}
+    if proc.returncode != 0:
+        raise RuntimeError(f"{args}: {proc.stderr[-3000:]}")
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    result["secondi_processo"] = time.perf_counter() - started
+    return result
+
+
+def size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def mb(value: float) -> str:
+    return f"{value / 1e6:.1f} MB"
+
+
+def edit_services(root: Path, count: int) -> list[str]:
+    files = sorted((root / "catalogo/servizi").glob("*.yaml"))[:count]
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("ultima_verifica: ", "ultima_verifica: ", 1).replace(
+            "\nstato: ", "\nposti_disponibili: 7\nstato: ", 1), encoding="utf-8")
+    return [p.stem for p in files]
+
+
+def first_search_bytes(site: Path, query: str, comune: str) -> dict | None:
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return None
+    if not os.path.exists(chromium):
+        return None
+    import functools
+    import http.server
+    import threading
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    totals = {"pagefind": 0, "pagina": 0, "richieste_pagefind": 0}
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu",
+                                                                        "--disable-background-networking"])
+            page = browser.new_page()
+            seen = []
+            page.on("requestfinished", lambda request: seen.append(request))
+            from urllib.parse import quote
+
+            page.goto(f"{base}/cerca/?q={quote(query)}&comune={quote(comune)}")
+            page.wait_for_function("document.getElementById('ra-stato-ricerca').textContent.includes('trovat')",
+                                   timeout=60000)
+            page.wait_for_load_state("networkidle")
+            for request in seen:
+                body = request.sizes()["responseBodySize"]
+                if "/pagefind/" in request.url:
+                    totals["pagefind"] += body
+                    totals["richieste_pagefind"] += 1
+                else:
+                    totals["pagina"] += body
+            totals["risultati"] = page.locator("#ra-stato-ricerca").inner_text()
+            browser.close()
+    finally:
+        server.shutdown()
+    return totals
+
+
+def baseline_docs(catalogue_root: Path, target: Path) -> int:
+    """The same service pages, in a plain mkdocs-material project with its built-in search."""
+    from reti_adi.check import load_and_check
+    from reti_adi.publish.api import build_api
+    from reti_adi.publish.context import make_context
+    from reti_adi.site.pages import PageWriter
+
+    catalogue, _ = load_and_check(catalogue_root)
+    ctx = make_context(catalogue, [])
+    pub = build_api(catalogue, ctx, None)
+    pages = PageWriter(catalogue, pub.details, ctx, pub.protocols).write_all()
+    docs = target / "docs"
+    (docs / "servizi").mkdir(parents=True)
+    (docs / "index.md").write_text("# Catalogo\n", encoding="utf-8")
+    count = 0
+    for path, text in pages.items():
+        if path.startswith("servizi/"):
+            (docs / path).write_text(text, encoding="utf-8")
+            count += 1
+    (target / "mkdocs.yml").write_text(
+        "site_name: Baseline\ntheme:\n  name: material\n  language: it\n  font: false\nplugins:\n  - search\n"
+        f"docs_dir: {docs}\nsite_dir: {target / 'site'}\n", encoding="utf-8")
+    return count
+
+
+def run_size(services: int, workdir: Path, baseline_timeout: float) -> dict:
+    from genera_catalogo import generate
+
+    root = workdir / f"catalogo-{services}"
+    figures: dict = {"servizi": services}
+    started = time.perf_counter()
+    figures["generati"] = generate(root, services)
+    figures["generazione_s"] = time.perf_counter() - started
+
+    figures["check_freddo"] = measure("check", str(root))
+    measure("check-cache", str(root))  # fills the cache
+    edit_services(root, 1)
+    figures["check_dopo_una_modifica"] = measure("check-cache", str(root))
+
+    out = workdir / f"build-{services}"
+    build = measure("build", str(root), str(out))
+    phases = build["fasi"]
+    data = phases.get("api", 0) + phases.get("dati", 0) + phases.get("documenti", 0)
+    site = phases.get("sito.pagine", 0) + phases.get("sito.mkdocs", 0)
+    html_pages = sum(1 for p in out.rglob("*.html") if "pagefind" not in p.parts)
+    figures["build"] = {"totale_s": build["secondi"], "controllo_s": phases.get("controllo"), "dati_s": data,
+                        "sito_s": site, "ricerca_s": phases.get("sito.pagefind"), "pagine_html": html_pages,
+                        "pagine_al_secondo": html_pages / site if site else None, "rss_mb": build["rss_mb"],
+                        "rss_figli_mb": build["rss_figli_mb"]}
+    api = out / "api" / "v1"
+    counts = {}
+    for path in (api / "ambiti").glob("*/sostegni.json"):
+        counts[path] = len(json.loads(path.read_text())["sostegni"])
+    typical = min(counts, key=lambda p: abs(counts[p] - 100))
+    figures["dimensioni"] = {"api_mb": size(out / "api") / 1e6, "dati_mb": size(out / "dati") / 1e6,
+                             "sito_mb": (size(out) - size(out / "api") - size(out / "dati")) / 1e6,
+                             "pagefind_mb": size(out / "pagefind") / 1e6,
+                             "ambito_sostegni_json_gzip_kb": len(gzip.compress(typical.read_bytes())) / 1e3,
+                             "ambito_servizi": counts[typical]}
+    sample = json.loads((api / "sostegni.json").read_text())["sostegni"][0]
+    query = sample["denominazione"].split()[0]
+    comune = sample["territorio"]["comuni_istat"][0]
+    from reti_adi.vocabularies import comuni
+
+    figures["prima_ricerca"] = first_search_bytes(out, query, comuni()[comune].denominazione)
+    if figures["prima_ricerca"]:
+        figures["prima_ricerca"]["query"] = query
+
+    previous = workdir / f"build-{services}-precedente"
+    shutil.copytree(out, previous)
+    changed = edit_services(root, 10)
+    measure("build-dati", str(root), str(out), str(previous))
+    api = out / "api" / "v1"
+    dataset = sum(p.stat().st_size for p in api.rglob("*.json") if "schema" not in p.parts)
+    changes = json.loads((api / "changes.json").read_text())["variazioni"]["servizi"]
+    fetched = (api / "stato.json").stat().st_size + (api / "changes.json").stat().st_size + sum(
+        (api / "servizi" / f"{i}.json").stat().st_size for i in changes["modificati"] + changes["aggiunti"])
+    figures["risincronizzazione"] = {"servizi_modificati": len(changes["modificati"]), "attesi": len(changed),
+                                     "byte_scaricati": fetched, "byte_dataset": dataset,
+                                     "percentuale": 100 * fetched / dataset}
+    if baseline_timeout > 0:
+        base_dir = workdir / f"baseline-{services}"
+        pages = baseline_docs(root, base_dir)
+        result = measure("baseline", str(base_dir), timeout=baseline_timeout)
+        figures["baseline"] = {"pagine": pages, "secondi": result.get("secondi"),
+                               "interrotto_dopo_s": result.get("interrotto_dopo"), "rss_mb": result.get("rss_mb")}
+        reference = result.get("secondi") or result.get("interrotto_dopo")
+        figures["baseline"]["rapporto_build_su_baseline"] = build["secondi"] / reference
+        search_index = base_dir / "site" / "search" / "search_index.json"
+        if search_index.exists():
+            figures["baseline"]["indice_lunr_mb"] = search_index.stat().st_size / 1e6
+    shutil.rmtree(previous, ignore_errors=True)
+    return figures
+
+
+def report(figures: dict) -> str:
+    n = figures["servizi"]
+    b = figures["build"]
+    d = figures["dimensioni"]
+    lines = [f"## {n:,} servizi".replace(",", "."),
+             f"- catalogo generato: {figures['generati']}",
+             f"- controllo a freddo: {figures['check_freddo']['secondi_processo']:.1f} s "
+             f"({figures['check_freddo']['file']} file, picco {figures['check_freddo']['rss_mb']:.0f} MB)",
+             f"- controllo dopo la modifica di un file (cache): "
+             f"{figures['check_dopo_una_modifica']['secondi_processo']:.2f} s",
+             f"- build completa: {b['totale_s']:.1f} s = controllo {b['controllo_s']:.1f} + dati {b['dati_s']:.1f} + "
+             f"sito {b['sito_s']:.1f} + ricerca {b['ricerca_s']:.1f} s",
+             f"- pagine HTML: {b['pagine_html']} ({b['pagine_al_secondo']:.0f} pagine/s nella fase sito)",
+             f"- picco di memoria build: {b['rss_mb']:.0f} MB (processi figli: {b['rss_figli_mb']:.0f} MB)",
+             f"- dimensioni: api {d['api_mb']:.1f} MB, dati {d['dati_mb']:.1f} MB, sito {d['sito_mb']:.1f} MB "
+             f"(di cui Pagefind {d['pagefind_mb']:.1f} MB)",
+             f"- sostegni.json di un ambito con {d['ambito_servizi']} servizi: {d['ambito_sostegni_json_gzip_kb']:.1f} "
+             f"KB gzip"]
+    search = figures.get("prima_ricerca")
+    if search:
+        lines.append(f"- prima ricerca («{search['query']}» + filtro comune): {search['pagefind'] / 1e3:.0f} KB da "
+                     f"Pagefind in {search['richieste_pagefind']} richieste (pagina Cerca e tema: "
+                     f"{search['pagina'] / 1e3:.0f} KB); {search['risultati']}")
+    else:
+        lines.append("- prima ricerca: non misurata (Chromium o Playwright assenti)")
+    r = figures["risincronizzazione"]
+    lines.append(f"- risincronizzazione dopo {r['servizi_modificati']} servizi modificati: {r['byte_scaricati'] / 1e3:.0f}"
+                 f" KB su {r['byte_dataset'] / 1e6:.1f} MB ({r['percentuale']:.2f}%)")
+    base = figures.get("baseline")
+    if base:
+        if base["secondi"] is not None:
+            lines.append(f"- baseline mkdocs-material + ricerca integrata ({base['pagine']} pagine): "
+                         f"{base['secondi']:.1f} s, picco {base['rss_mb']:.0f} MB, indice lunr "
+                         f"{base.get('indice_lunr_mb', 0):.1f} MB; rapporto build/baseline "
+                         f"{base['rapporto_build_su_baseline']:.2f}")
+        else:
+            lines.append(f"- baseline mkdocs-material + ricerca integrata ({base['pagine']} pagine): interrotta dopo "
+                         f"{base['interrotto_dopo_s']:.0f} s; rapporto build/baseline < "
+                         f"{base['rapporto_build_su_baseline']:.2f}")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--servizi", type=int, action="append", help="taglie da misurare (ripetibile)")
+    parser.add_argument("--grande", action="store_true", help="aggiunge N = 50.000")
+    parser.add_argument("--baseline-max", type=float, default=1800,
+                        help="secondi concessi alla build baseline (0 = non eseguirla)")
+    parser.add_argument("--dir", type=Path, default=None, help="cartella di lavoro (predefinita: temporanea)")
+    parser.add_argument("--json", type=Path, default=None, help="salva anche le cifre in JSON")
+    args = parser.parse_args()
+    sizes = args.servizi or [1000, 10000]
+    if args.grande:
+        sizes.append(50000)
+    sys.path.insert(0, str(HERE))
+    workdir = args.dir or Path(tempfile.mkdtemp(prefix="reti-adi-bench-"))
+    print(f"# Benchmark reti-adi\n\nMacchina: {platform.platform()}, {os.cpu_count()} core, Python "
+          f"{platform.python_version()}\n")
+    results = []
+    for services in sizes:
+        figures = run_size(services, workdir, args.baseline_max)
+        results.append(figures)
+        print(report(figures) + "\n", flush=True)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
