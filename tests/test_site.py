@@ -148,3 +148,31 @@ def test_pagefind_indexes_only_service_pages(built_site):
     languages = entry["languages"]
     assert list(languages) == ["it"]
     assert languages["it"]["page_count"] == 42  # 41 example services + the hostile one
+
+
+def test_site_built_by_two_processes_is_identical_to_one(catalogue_copy, tmp_path, monkeypatch):
+    """Large catalogues render and lay out their pages in two processes; the result must not change."""
+    import hashlib
+    import shutil as sh
+
+    from reti_adi.build import build
+    from reti_adi.site import mkdocs_site
+
+    from .conftest import REFERENCE_DATE, REPO
+
+    for name in ("site_src", "mkdocs.yml"):
+        source = REPO / name
+        (sh.copytree if source.is_dir() else sh.copy)(source, catalogue_copy / name)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")
+    trees = []
+    for jobs in (1, 2):
+        monkeypatch.setattr(mkdocs_site, "site_jobs", lambda services, jobs=jobs: jobs)
+        out = tmp_path / f"jobs-{jobs}"
+        build(catalogue_copy, out, today=REFERENCE_DATE)
+        # Pagefind's own chunk names vary from run to run (even with one process): compare what it indexed.
+        entry = json.loads((out / "pagefind/pagefind-entry.json").read_text())
+        trees.append({"pagefind pages": entry["languages"]["it"]["page_count"]}
+                     | {p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+                        for p in out.rglob("*") if p.is_file() and "pagefind" not in p.parts})
+    assert trees[0] == trees[1]
+    assert sum(1 for name in trees[0] if name.startswith("servizi/")) == 41

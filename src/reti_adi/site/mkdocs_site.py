@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import zlib
 from pathlib import Path
 
 import yaml
@@ -103,6 +104,94 @@ def run_mkdocs(config_file: Path) -> None:
         logger.setLevel(previous_level)
 
 
+def is_detail_page(relative: str) -> bool:
+    """A generated page that no other build half needs: not in the nav, not an index."""
+    return "/" in relative and not relative.endswith("/index.md")
+
+
+def _share(jobs: int, part: int):
+    def select(path: str) -> bool:
+        return not is_detail_page(path) or zlib.crc32(path.encode()) % jobs == part
+    return select
+
+
+def build_part(catalogue: Catalogue, details, ctx: BuildContext, protocols, part_dir: Path, jobs: int,
+               part: int) -> dict[str, float]:
+    """Render this process's share of the pages (all shared pages, 1/jobs of the detail pages) and lay
+    them out with mkdocs into part_dir/site."""
+    import time
+
+    t0 = time.perf_counter()
+    pages = PageWriter(catalogue, details, ctx, protocols, select=_share(jobs, part)).write_all()
+    stage_docs(catalogue.root, part_dir / "docs", part_dir / "frammenti", pages)
+    config = write_config(catalogue.root, part_dir / "docs", part_dir / "site", ctx, part_dir / "mkdocs.yml",
+                          part_dir / "frammenti")
+    del pages
+    t1 = time.perf_counter()
+    run_mkdocs(config)
+    return {"pagine": t1 - t0, "mkdocs": time.perf_counter() - t1}
+
+
+def _part_child(args, queue) -> None:
+    try:
+        queue.put(("ok", build_part(*args)))
+    except BaseException as exc:  # noqa: BLE001 - reported by the parent
+        queue.put(("errore", f"{type(exc).__name__}: {exc}"))
+
+
+def build_parts(catalogue: Catalogue, details, ctx: BuildContext, protocols, work_dir: Path,
+                jobs: int) -> tuple[list[Path], dict[str, float]]:
+    """One process per share: page rendering and mkdocs both use a single core each."""
+    part_dirs = [work_dir / f"parte-{part}" for part in range(jobs)]
+    if jobs == 1:
+        return part_dirs, build_part(catalogue, details, ctx, protocols, part_dirs[0], 1, 0)
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    children = [context.Process(target=_part_child,
+                                args=((catalogue, details, ctx, protocols, part_dirs[p], jobs, p), queue))
+                for p in range(jobs)]
+    for child in children:
+        child.start()
+    outcomes = [queue.get() for _ in children]
+    for child in children:
+        child.join()
+    failures = [detail for status, detail in outcomes if status != "ok"]
+    if failures or any(child.exitcode for child in children):
+        raise SiteBuildError("\n".join(failures) or "un processo di costruzione del sito è terminato con errore")
+    timings = [detail for _, detail in outcomes]
+    return part_dirs, {key: max(t[key] for t in timings) for key in timings[0]}
+
+
+def merge_sites(parts: list[Path], target: Path) -> None:
+    """Move every half into target; shared files are identical, sitemaps are merged."""
+    import gzip
+    import re
+
+    urls: dict[str, str] = {}
+    for part in parts:
+        sitemap = part / "sitemap.xml"
+        if sitemap.exists():
+            for block in re.findall(r"<url>.*?</url>", sitemap.read_text(encoding="utf-8"), flags=re.S):
+                loc = re.search(r"<loc>(.*?)</loc>", block, flags=re.S)
+                urls[loc.group(1) if loc else block] = block
+    for part in parts:
+        for path in sorted(part.rglob("*"), reverse=True):
+            relative = path.relative_to(part)
+            destination = target / relative
+            if path.is_dir():
+                continue
+            if not destination.exists():
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(path, destination)
+    if urls:
+        xml = ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+               + "\n".join(urls[k] for k in sorted(urls)) + "\n</urlset>\n")
+        (target / "sitemap.xml").write_text(xml, encoding="utf-8")
+        (target / "sitemap.xml.gz").write_bytes(gzip.compress(xml.encode("utf-8"), mtime=0))
+
+
 def run_pagefind(site: Path) -> None:
     command = [sys.executable, "-m", "pagefind", "--site", str(site), "--glob", PAGEFIND_GLOB, "--silent"]
     proc = subprocess.run(command, capture_output=True, text=True)
@@ -110,26 +199,30 @@ def run_pagefind(site: Path) -> None:
         raise SiteBuildError(f"Pagefind non è riuscito a indicizzare il sito:\n{proc.stdout}\n{proc.stderr}")
 
 
+def site_jobs(services: int) -> int:
+    """Two processes pay off only on large catalogues (each re-imports nothing: fork)."""
+    from ..loader import default_jobs
+
+    return 1 if services < 500 else min(2, default_jobs())
+
+
 def build_site(catalogue: Catalogue, details: dict[str, ServizioDettaglio], ctx: BuildContext,
                out: Path, protocols=None) -> dict[str, float]:
-    """Build the site into `out` (an empty staging directory's root). Returns timings."""
+    """Build the site into `out` (the staging directory's root). Returns timings."""
     import time
 
-    timings = {}
     with tempfile.TemporaryDirectory(prefix=".build-sito-", dir=out.parent) as work:
         work_dir = Path(work)
+        part_dirs, timings = build_parts(catalogue, details, ctx, protocols, work_dir,
+                                         site_jobs(len(catalogue.of("servizio")) + len(catalogue.of("ente"))))
         t0 = time.perf_counter()
-        pages = PageWriter(catalogue, details, ctx, protocols).write_all()
-        stage_docs(catalogue.root, work_dir / "docs", work_dir / "frammenti", pages)
-        config = write_config(catalogue.root, work_dir / "docs", work_dir / "site", ctx, work_dir / "mkdocs.yml",
-                              work_dir / "frammenti")
-        timings["pagine"] = time.perf_counter() - t0
+        merged = work_dir / "site"
+        merged.mkdir()
+        merge_sites([d / "site" for d in part_dirs], merged)
+        timings["unione"] = time.perf_counter() - t0
         t0 = time.perf_counter()
-        run_mkdocs(config)
-        timings["mkdocs"] = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        run_pagefind(work_dir / "site")
+        run_pagefind(merged)
         timings["pagefind"] = time.perf_counter() - t0
-        for entry in (work_dir / "site").iterdir():
+        for entry in merged.iterdir():
             os.replace(entry, out / entry.name)
     return timings

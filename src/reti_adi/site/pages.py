@@ -7,6 +7,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from datetime import date
 
 from markupsafe import Markup
@@ -37,6 +38,7 @@ def orari(sede: m.SedeOut) -> list[tuple[str, str]]:
     return [(GIORNI_LABEL[g], ", ".join(sorted(by_day[g]))) for g in GIORNI if g in by_day]
 
 
+@cache
 def _env():
     env = templates()
     env.globals.update(STATI=STATI, url=relative_url, orari=orari,
@@ -63,15 +65,22 @@ class Section:
     caption: str = ""
 
 
+@cache
+def _compiled(template: str):
+    return _env().from_string(template)
+
+
 def _html(template: str, **values) -> Markup:
-    return Markup(_env().from_string(template).render(**values))
+    return Markup(_compiled(template).render(**values))
 
 
 class PageWriter:
     """Collects path -> Markdown text for every generated page."""
 
     def __init__(self, catalogue: Catalogue, details: dict[str, m.ServizioDettaglio], ctx: BuildContext,
-                 protocols=None):
+                 protocols=None, select=None):
+        """select(path) -> bool: render only some pages (each site-build process renders its share)."""
+        self.select = select
         self.catalogue = catalogue
         self.details = details
         self.ctx = ctx
@@ -80,6 +89,8 @@ class PageWriter:
         self.env = _env()
 
     def render(self, path: str, template: str, **values) -> None:
+        if self.select is not None and not self.select(path):
+            return
         url = path.removesuffix(".md").removesuffix("index").rstrip("/") + "/" if path != "index.md" else ""
         page = "" if url == "/" else url
         self.pages[path] = self.env.get_template(template).render(page=page, **values)

@@ -7,7 +7,6 @@ generator only lays them out and never interprets catalogue text.
 from __future__ import annotations
 
 import html
-import posixpath
 import re
 from functools import cache
 from pathlib import Path
@@ -42,14 +41,19 @@ def markdown_html(text: str | None) -> Markup:
 
 
 def relative_url(from_page: str, to_page: str) -> str:
-    """Link between two site paths with directory URLs: «servizi/x/» -> «enti/y/» is «../../enti/y/»."""
-    start = from_page.strip("/") or "."
-    is_file = to_page.endswith((".json", ".zip", ".html", ".docx", ".csv"))
-    target = to_page.strip("/") or "."
-    rel = posixpath.relpath(target, start)
-    if not is_file:
-        rel = "./" if rel == "." else rel + "/"
-    return rel
+    """Link between two site paths with directory URLs: «servizi/x/» -> «enti/y/» is «../../enti/y/».
+
+    Every page URL is a directory, so going up once per segment of the source always works;
+    this runs for every link of every page, hence no os.path.relpath.
+    """
+    source = from_page.strip("/")
+    up = "../" * (source.count("/") + 1) if source else ""
+    target = to_page.lstrip("/")
+    if not target:
+        return up or "./"
+    if not target.endswith(("/", ".json", ".zip", ".html", ".docx", ".csv")):
+        target += "/"
+    return up + target
 
 
 @cache
