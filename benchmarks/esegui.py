@@ -53,12 +53,15 @@ def mb(value: float) -> str:
     return f"{value / 1e6:.1f} MB"
 
 
-def edit_services(root: Path, count: int) -> list[str]:
+def edit_services(root: Path, count: int, day: int) -> list[str]:
+    """Change the verification date of the first `count` services (a real, valid edit)."""
+    import re
+
     files = sorted((root / "catalogo/servizi").glob("*.yaml"))[:count]
     for path in files:
         text = path.read_text(encoding="utf-8")
-        path.write_text(text.replace("ultima_verifica: ", "ultima_verifica: ", 1).replace(
-            "\nstato: ", "\nposti_disponibili: 7\nstato: ", 1), encoding="utf-8")
+        path.write_text(re.sub(r"\nultima_verifica: \S+", f"\nultima_verifica: 2025-10-{day:02d}", text, count=1),
+                        encoding="utf-8")
     return [p.stem for p in files]
 
 
@@ -145,7 +148,7 @@ def run_size(services: int, workdir: Path, baseline_timeout: float) -> dict:
 
     figures["check_freddo"] = measure("check", str(root))
     measure("check-cache", str(root))  # fills the cache
-    edit_services(root, 1)
+    edit_services(root, 1, day=1)
     figures["check_dopo_una_modifica"] = measure("check-cache", str(root))
 
     out = workdir / f"build-{services}"
@@ -179,7 +182,7 @@ def run_size(services: int, workdir: Path, baseline_timeout: float) -> dict:
 
     previous = workdir / f"build-{services}-precedente"
     shutil.copytree(out, previous)
-    changed = edit_services(root, 10)
+    changed = edit_services(root, 10, day=2)
     measure("build-dati", str(root), str(out), str(previous))
     api = out / "api" / "v1"
     dataset = sum(p.stat().st_size for p in api.rglob("*.json") if "schema" not in p.parts)
