@@ -65,7 +65,7 @@ def edit_services(root: Path, count: int, day: int) -> list[str]:
     return [p.stem for p in files]
 
 
-def first_search_bytes(site: Path, query: str, comune: str) -> dict | None:
+def first_search_bytes(site: Path, query: str, comune: str, regione: str) -> dict | None:
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
     try:
         from playwright.sync_api import sync_playwright
@@ -94,7 +94,7 @@ def first_search_bytes(site: Path, query: str, comune: str) -> dict | None:
             page.on("requestfinished", lambda request: seen.append(request))
             from urllib.parse import quote
 
-            page.goto(f"{base}/cerca/?q={quote(query)}&comune={quote(comune)}")
+            page.goto(f"{base}/cerca/?q={quote(query)}&regione={quote(regione)}&comune={quote(comune)}")
             page.wait_for_function("document.getElementById('ra-stato-ricerca').textContent.includes('trovat')",
                                    timeout=60000)
             page.wait_for_load_state("networkidle")
@@ -103,6 +103,7 @@ def first_search_bytes(site: Path, query: str, comune: str) -> dict | None:
                 if "/pagefind/" in request.url:
                     totals["pagefind"] += body
                     totals["richieste_pagefind"] += 1
+                    totals.setdefault("file_pagefind", []).append([request.url.split("/pagefind/", 1)[1], body])
                 else:
                     totals["pagina"] += body
             totals["risultati"] = page.locator("#ra-stato-ricerca").inner_text()
@@ -170,13 +171,17 @@ def run_size(services: int, workdir: Path, baseline_timeout: float) -> dict:
                              "sito_mb": (size(out) - size(out / "api") - size(out / "dati")) / 1e6,
                              "pagefind_mb": size(out / "pagefind") / 1e6,
                              "ambito_sostegni_json_gzip_kb": len(gzip.compress(typical.read_bytes())) / 1e3,
-                             "ambito_servizi": counts[typical]}
+                             "ambito_servizi": counts[typical],
+                             "ambito_100_sostegni_json_gzip_kb": hundred_services_gzip_kb(api, typical)}
     sample = json.loads((api / "sostegni.json").read_text())["sostegni"][0]
     query = sample["denominazione"].split()[0]
     comune = sample["territorio"]["comuni_istat"][0]
     from reti_adi.vocabularies import comuni
 
-    figures["prima_ricerca"] = first_search_bytes(out, query, comuni()[comune].denominazione)
+    from reti_adi.site.search_index import slug
+
+    figures["prima_ricerca"] = first_search_bytes(out, query, comuni()[comune].denominazione,
+                                                  slug(comuni()[comune].regione))
     if figures["prima_ricerca"]:
         figures["prima_ricerca"]["query"] = query
 
@@ -207,6 +212,16 @@ def run_size(services: int, workdir: Path, baseline_timeout: float) -> dict:
     return figures
 
 
+def hundred_services_gzip_kb(api: Path, ambito_file: Path) -> float:
+    """The synthetic ambiti rarely reach 100 services: take a real ambito file and fill it with 100
+    published sostegni (same record shape, same serialisation as the build) to size the target case."""
+    from reti_adi.publish.api import dump
+
+    document = json.loads(ambito_file.read_text(encoding="utf-8"))
+    document["sostegni"] = json.loads((api / "sostegni.json").read_text(encoding="utf-8"))["sostegni"][:100]
+    return len(gzip.compress(dump(document))) / 1e3
+
+
 def report(figures: dict) -> str:
     n = figures["servizi"]
     b = figures["build"]
@@ -224,7 +239,7 @@ def report(figures: dict) -> str:
              f"- dimensioni: api {d['api_mb']:.1f} MB, dati {d['dati_mb']:.1f} MB, sito {d['sito_mb']:.1f} MB "
              f"(di cui Pagefind {d['pagefind_mb']:.1f} MB)",
              f"- sostegni.json di un ambito con {d['ambito_servizi']} servizi: {d['ambito_sostegni_json_gzip_kb']:.1f} "
-             f"KB gzip"]
+             f"KB gzip; con 100 servizi: {d['ambito_100_sostegni_json_gzip_kb']:.1f} KB gzip"]
     search = figures.get("prima_ricerca")
     if search:
         lines.append(f"- prima ricerca («{search['query']}» + filtro comune): {search['pagefind'] / 1e3:.0f} KB da "

@@ -78,6 +78,65 @@ def built_site(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def site_server(built_site):
     """Serve the built site on a loopback port for the browser tests."""
+    url, server = serve(built_site)
+    yield url
+    server.shutdown()
+
+# A second regione: the site then gets one search index per regione and a «Regione» menu.
+SECOND_REGION_FILES = {
+    "catalogo/ambiti/colline-fiorentine.yaml": """\
+id: colline-fiorentine
+denominazione: Ambito di prova Colline fiorentine
+regione: Toscana
+ente_capofila: comune-fiesole
+comuni: ["048015", "048017"]
+""",
+    "catalogo/enti/comune-fiesole.yaml": """\
+id: comune-fiesole
+denominazione: Comune di Fiesole (prova)
+tipo: comune
+codice_ipa: c_d575
+""",
+    "catalogo/servizi/doposcuola-colline.yaml": """\
+id: doposcuola-colline
+denominazione: Doposcuola delle colline
+descrizione: Aiuto nei compiti e laboratori per ragazze e ragazzi delle scuole medie.
+tipologia: c
+ente_erogatore: comune-fiesole
+ambito: colline-fiorentine
+comuni: ["048015"]
+stato: attivo
+data_avvio: 2024-01-01
+ultima_verifica: 2026-10-01
+""",
+    "catalogo/servizi/sportello-casa-firenze.yaml": """\
+id: sportello-casa-firenze
+denominazione: Sportello casa di Firenze
+descrizione: Orientamento su affitto, morosità incolpevole e bandi per la casa.
+tipologia: b
+ente_erogatore: comune-fiesole
+ambito: colline-fiorentine
+stato: attivo
+data_avvio: 2023-03-01
+ultima_verifica: 2026-10-01
+""",
+}
+
+
+@pytest.fixture(scope="session")
+def two_region_site(tmp_path_factory) -> Path:
+    """The example catalogue plus an ambito in Toscana, built for real."""
+    root = tmp_path_factory.mktemp("due-regioni") / "repo"
+    for folder in ("catalogo", "protocolli", "site_src"):
+        shutil.copytree(REPO / folder, root / folder)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    for relative, text in SECOND_REGION_FILES.items():
+        (root / relative).write_text(text, encoding="utf-8")
+    return _build_site(root, root / "build")
+
+
+def serve(directory: Path):
+    """Serve a built site on a loopback port; returns (url, server)."""
     import functools
     import http.server
     import threading
@@ -86,9 +145,14 @@ def site_server(built_site):
         def log_message(self, *args) -> None:
             pass
 
-    handler = functools.partial(QuietHandler, directory=str(built_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler,
+                                                                                 directory=str(directory)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}", server
+
+
+@pytest.fixture(scope="session")
+def two_region_server(two_region_site):
+    url, server = serve(two_region_site)
+    yield url
     server.shutdown()

@@ -31,7 +31,7 @@ def browser():
 def page(browser, site_server):
     context = browser.new_context(locale="it-IT")
     external: list[str] = []
-    context.route(lambda url: not url.startswith(site_server),
+    context.route(lambda url: not url.startswith("http://127.0.0.1:"),  # the test servers only
                   lambda route: (external.append(route.request.url), route.abort()))
     tab = context.new_page()
     tab.dialogs = []
@@ -112,3 +112,51 @@ def test_reach_a_protocol_from_an_ente_page(page, site_server):
     page.wait_for_url("**/protocolli/accordo-programma-inclusione-adi/")
     assert page.locator("h3#art-1").inner_text().startswith("Art. 1")
     assert page.locator(".ra-badge--protocollo-vigente").first.inner_text() == "Vigente"
+
+
+PAGEFIND_FILTERS = """async (bundle) => {
+  const engine = await import(bundle + "pagefind.js");
+  await engine.options({ baseUrl: "/" });
+  const counts = await engine.filters();
+  const published = await (await fetch(bundle + "filtri.json")).json();
+  return { counts, published };
+}"""
+
+
+@pytest.mark.parametrize("site", ["site_server", "two_region_server"])
+def test_menu_values_are_exactly_what_pagefind_indexed(page, request, site):
+    base = request.getfixturevalue(site)
+    page.goto(f"{base}/cerca/")
+    regions = page.evaluate("async () => (await (await fetch('../pagefind/regioni.json')).json()).regioni")
+    assert regions
+    for region in regions:
+        found = page.evaluate(PAGEFIND_FILTERS, f"{base}/pagefind/{region['indice']}")
+        assert found["published"] == found["counts"], region["id"]
+        assert sum(found["published"]["stato"].values()) == region["servizi"]
+
+
+def test_search_without_regione_covers_every_regione(page, two_region_server):
+    page.goto(f"{two_region_server}/cerca/?q=compiti")
+    page.wait_for_function("document.getElementById('ra-stato-ricerca').textContent.includes('trovat')")
+    titles = page.locator("#ra-risultati li a").all_inner_texts()
+    assert "Doposcuola solidale" in titles and "Doposcuola delle colline" in titles
+    assert page.locator("#ra-campo-regione").is_visible()
+    assert page.locator("#ra-f-comune").is_disabled()
+    assert page.locator("#ra-nota-regione").is_visible()
+
+
+def test_a_chosen_regione_loads_only_its_own_index(page, two_region_server):
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.goto(f"{two_region_server}/cerca/")
+    page.get_by_label("Parole da cercare").fill("compiti")
+    page.get_by_label("Regione").select_option("toscana")
+    page.wait_for_function("document.getElementById('ra-stato-ricerca').textContent.includes('trovat')")
+    assert page.locator("#ra-risultati li a").all_inner_texts() == ["Doposcuola delle colline"]
+    assert "regione=toscana" in page.url
+    comuni = page.locator("#ra-f-comune option").all_inner_texts()
+    assert comuni[1:] == ["Fiesole (2)", "Firenze (1)"]
+    page.locator("#ra-f-comune").select_option("Firenze")
+    page.wait_for_function("document.getElementById('ra-stato-ricerca').textContent.includes('Nessun')")
+    assert "comune=Firenze" in page.url
+    assert not [url for url in requested if "/pagefind/emilia-romagna/" in url]

@@ -55,7 +55,8 @@ def test_site_has_every_generated_page_kind(built_site):
                  "per-chi-gestisce/index.html"):
         assert (built_site / page).is_file(), page
     assert (built_site / "api/v1/index.json").is_file() and (built_site / "dati/datapackage.json").is_file()
-    assert (built_site / "pagefind/pagefind.js").is_file()
+    assert (built_site / "pagefind/regioni.json").is_file()
+    assert (built_site / "pagefind/emilia-romagna/pagefind.js").is_file()
 
 
 def test_every_internal_link_resolves(built_site):
@@ -144,7 +145,7 @@ def test_list_pages_are_plain_accessible_tables(built_site):
 
 
 def test_pagefind_indexes_only_service_pages(built_site):
-    entry = json.loads((built_site / "pagefind/pagefind-entry.json").read_text())
+    entry = json.loads((built_site / "pagefind/emilia-romagna/pagefind-entry.json").read_text())
     languages = entry["languages"]
     assert list(languages) == ["it"]
     assert languages["it"]["page_count"] == 42  # 41 example services + the hostile one
@@ -170,9 +171,22 @@ def test_site_built_by_two_processes_is_identical_to_one(catalogue_copy, tmp_pat
         out = tmp_path / f"jobs-{jobs}"
         build(catalogue_copy, out, today=REFERENCE_DATE)
         # Pagefind's own chunk names vary from run to run (even with one process): compare what it indexed.
-        entry = json.loads((out / "pagefind/pagefind-entry.json").read_text())
+        entry = json.loads((out / "pagefind/emilia-romagna/pagefind-entry.json").read_text())
         trees.append({"pagefind pages": entry["languages"]["it"]["page_count"]}
                      | {p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
                         for p in out.rglob("*") if p.is_file() and "pagefind" not in p.parts})
     assert trees[0] == trees[1]
     assert sum(1 for name in trees[0] if name.startswith("servizi/")) == 41
+
+
+def test_one_search_index_per_regione(two_region_site):
+    listing = json.loads((two_region_site / "pagefind/regioni.json").read_text(encoding="utf-8"))
+    assert [(r["id"], r["nome"], r["servizi"]) for r in listing["regioni"]] == [
+        ("emilia-romagna", "Emilia-Romagna", 41), ("toscana", "Toscana", 2)]
+    for region in listing["regioni"]:
+        entry = json.loads((two_region_site / "pagefind" / region["id"] / "pagefind-entry.json").read_text())
+        assert entry["languages"]["it"]["page_count"] == region["servizi"]
+    toscana = json.loads((two_region_site / "pagefind/toscana/filtri.json").read_text(encoding="utf-8"))
+    assert toscana["comune"] == {"Fiesole": 2, "Firenze": 1}
+    assert set(listing["filtri"]) == {"tipologia", "area", "stato"}  # no per-regione lists in the national file
+    assert sum(listing["filtri"]["stato"].values()) == 43

@@ -1,15 +1,23 @@
 // Pagina «Cerca»: ricerca a faccette con l'API JavaScript di Pagefind.
-// Carica l'indice solo quando serve e scarica i frammenti dei soli risultati mostrati.
+// Ogni regione ha il suo indice (pagefind/<regione>/): con una regione scelta si scarica solo
+// quello, più i frammenti dei risultati mostrati; senza regione si cercano tutte insieme.
+// I valori dei menu vengono da filtri.json, così non serve scaricare tutti i filtri dell'indice.
 const PAGE_SIZE = 20;
 const siteRoot = new URL("../", window.location.href);
+const indexRoot = new URL("pagefind/", siteRoot);
 const form = document.getElementById("ra-cerca");
 const input = document.getElementById("ra-q");
 const status = document.getElementById("ra-stato-ricerca");
 const list = document.getElementById("ra-risultati");
 const more = document.getElementById("ra-altri");
+const regionSelect = document.getElementById("ra-f-regione");
+const regionField = document.getElementById("ra-campo-regione");
+const regionNote = document.getElementById("ra-nota-regione");
 const selects = Array.from(form.querySelectorAll("select[data-filtro]"));
 
-let pagefind = null;
+let regions = null;
+const engines = new Map();
+const valuesByRegion = new Map();
 let current = [];
 let shown = 0;
 let searchId = 0;
@@ -18,27 +26,68 @@ function plural(n, one, many) {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-async function loadPagefind() {
-  if (!pagefind) {
-    pagefind = await import(new URL("pagefind/pagefind.js", siteRoot).href);
-    await pagefind.options({ baseUrl: siteRoot.pathname });
-    pagefind.init();
-  }
-  return pagefind;
+async function fetchJson(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: ${response.status}`);
+  return response.json();
 }
 
-function fillFilters(available) {
-  for (const select of selects) {
-    const values = available[select.dataset.filtro] || {};
-    const chosen = select.value || new URLSearchParams(window.location.search).get(select.name) || "";
-    const names = Object.keys(values).sort((a, b) => a.localeCompare(b, "it"));
-    select.length = 1;
-    for (const name of names) {
-      const option = new Option(`${name} (${values[name]})`, name);
-      select.add(option);
-    }
-    if (chosen && names.includes(chosen)) select.value = chosen;
+function currentRegion() {
+  if (regions.regioni.length === 1) return regions.regioni[0].id;
+  return regionSelect.value || null;
+}
+
+// One Pagefind instance per regione; the instance for "all regioni" merges every index into the
+// first one, loaded under another address so that it stays apart from that regione's own instance.
+function engineFor(regionId) {
+  const key = regionId || "*";
+  if (!engines.has(key)) {
+    engines.set(key, (async () => {
+      const chosen = regionId ? regions.regioni.filter((r) => r.id === regionId) : regions.regioni;
+      const entry = new URL(`${chosen[0].indice}pagefind.js`, indexRoot);
+      if (!regionId) entry.search = "tutte";
+      const engine = await import(entry.href);
+      await engine.options({ baseUrl: siteRoot.pathname });
+      await engine.init();
+      for (const other of chosen.slice(1)) {
+        await engine.mergeIndex(new URL(other.indice, indexRoot).pathname, { baseUrl: siteRoot.pathname });
+      }
+      return engine;
+    })());
   }
+  return engines.get(key);
+}
+
+function valuesFor(regionId) {
+  if (!regionId) return Promise.resolve(regions.filtri);
+  if (!valuesByRegion.has(regionId)) {
+    const region = regions.regioni.find((r) => r.id === regionId);
+    valuesByRegion.set(regionId, fetchJson(new URL(`${region.indice}filtri.json`, indexRoot)));
+  }
+  return valuesByRegion.get(regionId);
+}
+
+function fillFilters(available, wanted) {
+  for (const select of selects) {
+    const values = available[select.dataset.filtro];
+    const chosen = wanted[select.name] || "";
+    select.length = 1;
+    if (values) {
+      const names = Object.keys(values).sort((a, b) => a.localeCompare(b, "it"));
+      for (const name of names) select.add(new Option(`${name} (${values[name]})`, name));
+      select.value = chosen in values ? chosen : "";
+    } else if (chosen) {
+      // a value from the address outside the lists loaded: kept, and searched across all regioni
+      select.add(new Option(chosen, chosen));
+      select.value = chosen;
+    }
+    select.disabled = !values && !chosen;
+  }
+  regionNote.hidden = Boolean(currentRegion());
+}
+
+function chosenValues() {
+  return Object.fromEntries(selects.map((select) => [select.name, select.value]));
 }
 
 function activeFilters() {
@@ -99,9 +148,11 @@ async function runSearch(updateUrl = true) {
   const id = ++searchId;
   const query = input.value.trim();
   const filters = activeFilters();
+  const region = regions.regioni.length > 1 ? regionSelect.value : "";
   if (updateUrl) {
     const params = new URLSearchParams();
     if (query) params.set("q", query);
+    if (region) params.set("regione", region);
     for (const [key, value] of Object.entries(filters)) params.set(key, value);
     const search = params.toString();
     history.replaceState(null, "", search ? `?${search}` : window.location.pathname);
@@ -113,7 +164,7 @@ async function runSearch(updateUrl = true) {
     return;
   }
   status.textContent = "Ricerca in corso…";
-  const engine = await loadPagefind();
+  const engine = await engineFor(currentRegion());
   const search = await engine.search(query || null, { filters, sort: query ? undefined : { titolo: "asc" } });
   if (id !== searchId || !search) return;
   current = search.results;
@@ -127,25 +178,52 @@ async function runSearch(updateUrl = true) {
     : "Nessun servizio trovato: prova con meno filtri o altre parole.";
 }
 
+function failed(error) {
+  console.error(error);
+  status.textContent = "La ricerca non è disponibile in questo momento: consulta gli elenchi per comune o per tipologia.";
+}
+
 form.addEventListener("submit", (event) => {
   event.preventDefault();
-  runSearch();
+  runSearch().catch(failed);
 });
 form.addEventListener("reset", () => {
-  setTimeout(() => runSearch(), 0);
+  setTimeout(async () => {
+    fillFilters(await valuesFor(currentRegion()), {});
+    await runSearch();
+  }, 0);
 });
-for (const select of selects) select.addEventListener("change", () => runSearch());
+regionSelect.addEventListener("change", async () => {
+  const kept = chosenValues();
+  for (const name of ["comune", "ambito", "ente", "fonte"]) delete kept[name];
+  try {
+    fillFilters(await valuesFor(currentRegion()), kept);
+    await runSearch();
+  } catch (error) {
+    failed(error);
+  }
+});
+for (const select of selects) select.addEventListener("change", () => runSearch().catch(failed));
 let typing = null;
 input.addEventListener("input", () => {
   clearTimeout(typing);
-  typing = setTimeout(() => runSearch(), 300);
+  typing = setTimeout(() => runSearch().catch(failed), 300);
 });
-more.addEventListener("click", () => renderMore());
+more.addEventListener("click", () => renderMore().catch(failed));
 
 (async () => {
   const params = new URLSearchParams(window.location.search);
   input.value = params.get("q") || "";
-  const engine = await loadPagefind();
-  fillFilters(await engine.filters());
+  regions = await fetchJson(new URL("regioni.json", indexRoot));
+  if (regions.regioni.length > 1) {
+    for (const region of regions.regioni) {
+      regionSelect.add(new Option(`${region.nome} (${region.servizi})`, region.id));
+    }
+    const wanted = params.get("regione");
+    if (regions.regioni.some((r) => r.id === wanted)) regionSelect.value = wanted;
+    regionField.hidden = false;
+  }
+  const wanted = Object.fromEntries(selects.map((select) => [select.name, params.get(select.name) || ""]));
+  fillFilters(await valuesFor(currentRegion()), wanted);
   await runSearch(false);
-})();
+})().catch(failed);

@@ -25,6 +25,7 @@ def build_command(path: Path, out: Path | None, previous: str | None, today) -> 
     Con errori nel catalogo non pubblica nulla e la build/ precedente resta intatta.
     """
     from ..build import BuildRefused, PreviousNotFound, build
+    from ..site.errors import SiteBuildError
     path = resolve_root(path)
     try:
         report = build(path, out, previous, today)
@@ -34,6 +35,10 @@ def build_command(path: Path, out: Path | None, previous: str | None, today) -> 
         raise UsageError(str(exc)) from exc
     except BuildRefused as exc:
         click.echo(REPORTERS["testo"](exc.result, color=sys.stdout.isatty()))
+        click.echo("Build annullata: nessun file pubblicato, la build precedente è intatta.", err=True)
+        sys.exit(1)
+    except SiteBuildError as exc:
+        click.echo(f"Errore nella costruzione del sito: {exc}", err=True)
         click.echo("Build annullata: nessun file pubblicato, la build precedente è intatta.", err=True)
         sys.exit(1)
     changes = report.api.changes.variazioni["servizi"]

@@ -9,8 +9,6 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 import zlib
 from pathlib import Path
@@ -21,15 +19,12 @@ from ..loader import Catalogue
 from ..publish.api_models import ServizioDettaglio
 from ..publish.context import BuildContext
 from ..resources import catalogue_or_default
+from .errors import SiteBuildError
 from .pages import PageWriter
+from .search_index import build_search_indexes
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 THEME_DIR = PACKAGE_DIR / "theme"
-PAGEFIND_GLOB = "servizi/**/*.html"
-
-
-class SiteBuildError(Exception):
-    pass
 
 
 class _Collector(logging.Handler):
@@ -173,8 +168,8 @@ def merge_sites(parts: list[Path], target: Path) -> None:
     for part in parts:
         sitemap = part / "sitemap.xml"
         if sitemap.exists():
-            for block in re.findall(r"<url>.*?</url>", sitemap.read_text(encoding="utf-8"), flags=re.S):
-                loc = re.search(r"<loc>(.*?)</loc>", block, flags=re.S)
+            for block in re.findall(r"<url>.*?</url>", sitemap.read_text(encoding="utf-8"), flags=re.DOTALL):
+                loc = re.search(r"<loc>(.*?)</loc>", block, flags=re.DOTALL)
                 urls[loc.group(1) if loc else block] = block
     for part in parts:
         for path in sorted(part.rglob("*"), reverse=True):
@@ -192,13 +187,6 @@ def merge_sites(parts: list[Path], target: Path) -> None:
         (target / "sitemap.xml.gz").write_bytes(gzip.compress(xml.encode("utf-8"), mtime=0))
 
 
-def run_pagefind(site: Path) -> None:
-    command = [sys.executable, "-m", "pagefind", "--site", str(site), "--glob", PAGEFIND_GLOB, "--silent"]
-    proc = subprocess.run(command, capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise SiteBuildError(f"Pagefind non è riuscito a indicizzare il sito:\n{proc.stdout}\n{proc.stderr}")
-
-
 def site_jobs(services: int) -> int:
     """Two processes pay off only on large catalogues (each re-imports nothing: fork)."""
     from ..loader import default_jobs
@@ -213,15 +201,15 @@ def build_site(catalogue: Catalogue, details: dict[str, ServizioDettaglio], ctx:
 
     with tempfile.TemporaryDirectory(prefix=".build-sito-", dir=out.parent) as work:
         work_dir = Path(work)
-        part_dirs, timings = build_parts(catalogue, details, ctx, protocols, work_dir,
-                                         site_jobs(len(catalogue.of("servizio")) + len(catalogue.of("ente"))))
+        jobs = site_jobs(len(catalogue.of("servizio")) + len(catalogue.of("ente")))
+        part_dirs, timings = build_parts(catalogue, details, ctx, protocols, work_dir, jobs)
         t0 = time.perf_counter()
         merged = work_dir / "site"
         merged.mkdir()
         merge_sites([d / "site" for d in part_dirs], merged)
         timings["unione"] = time.perf_counter() - t0
         t0 = time.perf_counter()
-        run_pagefind(merged)
+        build_search_indexes(merged, catalogue, details, work_dir, jobs=max(jobs, 2))
         timings["pagefind"] = time.perf_counter() - t0
         for entry in merged.iterdir():
             os.replace(entry, out / entry.name)

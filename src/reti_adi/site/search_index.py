@@ -1,0 +1,115 @@
+"""Pagefind search indexes, one per regione.
+
+A single index of a national catalogue makes every browser download metadata for every
+service (about 9 bytes a page, plus each filter's whole chunk) before the first result. A
+household lives in one comune of one regione, so each regione gets its own Pagefind bundle,
+small whatever the size of the country; a search with no regione chosen merges them all.
+The filter values and counts shown in the search form are written here too, so the page
+never has to load every filter chunk just to fill its menus.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import unicodedata
+from collections import Counter, defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from ..loader import Catalogue
+from ..publish.api_models import ServizioDettaglio
+from ..vocabularies import comuni
+from .errors import SiteBuildError
+from .pages import STATI
+
+INDEX_DIR = "pagefind"
+# Pagefind's ready-made interfaces: the Cerca page uses the JavaScript API only.
+UNUSED_BUNDLE_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css",
+                       "pagefind-modular-ui.js", "pagefind-modular-ui.css", "pagefind-highlight.js")
+
+
+def slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "regione"
+
+
+def _label(text: str) -> str:
+    """Pagefind reads filter values as text with whitespace collapsed: the counts use the same key."""
+    return " ".join(text.split())
+
+
+def services_by_region(catalogue: Catalogue, details: dict[str, ServizioDettaglio]) -> dict[str, list[ServizioDettaglio]]:
+    regions: dict[str, list[ServizioDettaglio]] = defaultdict(list)
+    for service in details.values():
+        ambito = catalogue.get("ambito", service.territorio.ambito.id)
+        regions[ambito.regione if ambito is not None else "Senza regione"].append(service)
+    return dict(sorted(regions.items()))
+
+
+def filter_values(services: list[ServizioDettaglio]) -> dict[str, dict[str, int]]:
+    """The values each search filter takes on these services, with how many services carry each:
+    the same texts the service pages mark with data-pagefind-filter."""
+    counts: dict[str, Counter] = defaultdict(Counter)
+    names = comuni()
+    for s in services:
+        counts["comune"].update({_label(names[c].denominazione) for c in s.territorio.comuni_istat})
+        counts["ambito"][_label(s.territorio.ambito.denominazione)] += 1
+        counts["tipologia"][_label(s.tipologia.etichetta)] += 1
+        counts["area"].update({_label(a.etichetta) for a in s.aree_utenza})
+        counts["ente"][_label(s.ente_erogatore.denominazione)] += 1
+        counts["fonte"].update({_label(f.denominazione) for f in s.fonti_finanziamento})
+        counts["stato"][STATI[s.stato]] += 1
+    return {key: dict(sorted(values.items())) for key, values in sorted(counts.items()) if values}
+
+
+def _dump(document) -> str:
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
+
+
+def _stage(site: Path, services: list[ServizioDettaglio], staging: Path) -> None:
+    """A tree with only this regione's service pages, at their own paths (hard links: no copy)."""
+    for service in services:
+        source = site / "servizi" / service.id / "index.html"
+        target = staging / "servizi" / service.id / "index.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
+
+
+def _run_pagefind(staging: Path, bundle: Path) -> None:
+    command = [sys.executable, "-m", "pagefind", "--site", str(staging), "--output-path", str(bundle),
+               "--force-language", "it", "--silent"]
+    proc = subprocess.run(command, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise SiteBuildError(f"Pagefind non è riuscito a indicizzare {staging.name}:\n{proc.stdout}\n{proc.stderr}")
+    for name in UNUSED_BUNDLE_FILES:
+        (bundle / name).unlink(missing_ok=True)
+
+
+def build_search_indexes(site: Path, catalogue: Catalogue, details: dict[str, ServizioDettaglio], work_dir: Path,
+                         jobs: int = 2) -> None:
+    """Write site/pagefind/{regione}/ (bundle + filtri.json) and site/pagefind/regioni.json."""
+    regions = services_by_region(catalogue, details)
+    root = site / INDEX_DIR
+    listing = []
+    tasks = []
+    for name, services in regions.items():
+        region_id = slug(name)
+        staging = work_dir / f"indice-{region_id}"
+        _stage(site, services, staging)
+        tasks.append((staging, root / region_id))
+        listing.append({"id": region_id, "nome": name, "servizi": len(services), "indice": f"{region_id}/"})
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        list(pool.map(lambda task: _run_pagefind(*task), tasks))
+    for (name, services), entry in zip(regions.items(), listing):
+        (root / entry["id"] / "filtri.json").write_text(_dump(filter_values(services)), encoding="utf-8")
+    everything = filter_values(list(details.values()))
+    national = {key: everything[key] for key in ("tipologia", "area", "stato") if key in everything}
+    (root / "regioni.json").write_text(_dump({"regioni": listing, "filtri": national}), encoding="utf-8")
