@@ -57,6 +57,10 @@ class CheckCache:
         self.entries: list[dict[tuple[str, str], tuple]] = [{} for _ in range(SHARDS)]
         self.fresh: list[dict[tuple[str, str], tuple]] = [{} for _ in range(SHARDS)]
         self.dirty: set[int] = set()
+        from .loader import ParseOutcome
+        from .yaml_source import PackedPositions
+
+        self._outcome, self._positions = ParseOutcome, PackedPositions  # imported once, not per file
         self._load()
 
     def _shard_path(self, shard: int) -> Path:
@@ -85,10 +89,7 @@ class CheckCache:
         entry = self.entries[shard].get((relative, kind))
         if entry is not None and entry[0] == digest:
             self.fresh[shard][(relative, kind)] = entry
-            from .loader import ParseOutcome
-            from .yaml_source import PackedPositions
-
-            return ParseOutcome(entry[1], PackedPositions(entry[2]), entry[3])
+            return self._outcome(entry[1], self._positions(entry[2]), entry[3])
         return None
 
     def put(self, relative: str, kind: str, digest: bytes, outcome) -> None:

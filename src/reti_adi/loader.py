@@ -133,18 +133,17 @@ def load_file(kind: FileKind, path: Path, relative: str) -> tuple[LoadedRecord |
 PARALLEL_THRESHOLD = 400
 
 
-def _read_one(path: str, hashed: bool) -> tuple[bytes, bytes | None]:
+def _read_one(path: str, digest) -> tuple[bytes, bytes | None]:
     with open(path, "rb") as handle:
         raw = handle.read()
-    if not hashed:
-        return raw, None
-    from .cache import content_digest
-
-    return raw, content_digest(raw)
+    return raw, (digest(raw) if digest is not None else None)
 
 
 def _read_all(paths: list[str], hashed: bool) -> list[tuple[bytes, bytes | None]]:
-    return [_read_one(p, hashed) for p in paths]
+    digest = None
+    if hashed:
+        from .cache import content_digest as digest
+    return [_read_one(p, digest) for p in paths]
 
 
 def _parse_batch(batch: list[tuple[str, bytes, str, str, str]]) -> list[ParseOutcome]:
