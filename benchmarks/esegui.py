@@ -78,8 +78,27 @@ def first_search_bytes(site: Path, query: str, comune: str, regione: str) -> dic
     import threading
 
     class Quiet(http.server.SimpleHTTPRequestHandler):
+        """Serves like a usual static host (nginx, GitHub Pages): text gzipped on request.
+        Pagefind's own .pf_* files are already compressed and go out as they are."""
+
         def log_message(self, *args):
             pass
+
+        def do_GET(self):
+            path = Path(self.translate_path(self.path))
+            if path.is_dir():
+                path = path / "index.html"
+            if (path.suffix in {".html", ".js", ".json", ".css", ".svg"} and path.is_file()
+                    and "gzip" in self.headers.get("Accept-Encoding", "")):
+                body = gzip.compress(path.read_bytes(), mtime=0)
+                self.send_response(200)
+                self.send_header("Content-Type", self.guess_type(str(path)))
+                self.send_header("Content-Encoding", "gzip")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+                return
+            super().do_GET()
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -138,13 +157,18 @@ def baseline_docs(catalogue_root: Path, target: Path) -> int:
     return count
 
 
-def run_size(services: int, workdir: Path, baseline_timeout: float) -> dict:
+def run_size(services: int, workdir: Path, baseline_timeout: float, reuse: bool = False) -> dict:
     from genera_catalogo import generate
 
     root = workdir / f"catalogo-{services}"
     figures: dict = {"servizi": services}
     started = time.perf_counter()
-    figures["generati"] = generate(root, services)
+    marker = root / ".generato.json"
+    if reuse and marker.is_file():  # same seed, same catalogue: skip the minutes of generation
+        figures["generati"] = json.loads(marker.read_text(encoding="utf-8"))
+    else:
+        figures["generati"] = generate(root, services)
+        marker.write_text(json.dumps(figures["generati"]), encoding="utf-8")
     figures["generazione_s"] = time.perf_counter() - started
 
     figures["check_freddo"] = measure("check", str(root))
@@ -242,7 +266,8 @@ def report(figures: dict) -> str:
              f"KB gzip; con 100 servizi: {d['ambito_100_sostegni_json_gzip_kb']:.1f} KB gzip"]
     search = figures.get("prima_ricerca")
     if search:
-        lines.append(f"- prima ricerca («{search['query']}» + filtro comune): {search['pagefind'] / 1e3:.0f} KB da "
+        lines.append(f"- prima ricerca («{search['query']}» + filtro comune), trasferiti con gzip: "
+                     f"{search['pagefind'] / 1e3:.0f} KB da "
                      f"Pagefind in {search['richieste_pagefind']} richieste (pagina Cerca e tema: "
                      f"{search['pagina'] / 1e3:.0f} KB); {search['risultati']}")
     else:
@@ -272,6 +297,8 @@ def main() -> None:
                         help="secondi concessi alla build baseline (0 = non eseguirla)")
     parser.add_argument("--dir", type=Path, default=None, help="cartella di lavoro (predefinita: temporanea)")
     parser.add_argument("--json", type=Path, default=None, help="salva anche le cifre in JSON")
+    parser.add_argument("--riusa", action="store_true",
+                        help="riusa i cataloghi già generati nella cartella di lavoro (--dir)")
     args = parser.parse_args()
     sizes = args.servizi or [1000, 10000]
     if args.grande:
@@ -282,7 +309,7 @@ def main() -> None:
           f"{platform.python_version()}\n")
     results = []
     for services in sizes:
-        figures = run_size(services, workdir, args.baseline_max)
+        figures = run_size(services, workdir, args.baseline_max, args.riusa)
         results.append(figures)
         print(report(figures) + "\n", flush=True)
     if args.json:

@@ -131,8 +131,15 @@ def test_menu_values_are_exactly_what_pagefind_indexed(page, request, site):
     assert regions
     for region in regions:
         found = page.evaluate(PAGEFIND_FILTERS, f"{base}/pagefind/{region['indice']}")
-        assert found["published"] == found["counts"], region["id"]
-        assert sum(found["published"]["stato"].values()) == region["servizi"]
+        published, indexed = found["published"]["valori"], found["counts"]
+        whole = indexed.pop("ambito_intero", {})
+        listed = indexed.pop("comune", {})
+        # a comune's services: those listing it by name plus those serving its whole ambito
+        comuni = {comune: listed.get(comune, 0) + sum(whole.get(a, 0) for a in ambiti)
+                  for comune, ambiti in found["published"]["ambiti_dei_comuni"].items()}
+        assert {c: n for c, n in comuni.items() if n} == published.pop("comune"), region["id"]
+        assert published == indexed, region["id"]
+        assert sum(published["stato"].values()) == region["servizi"]
 
 
 def test_search_without_regione_covers_every_regione(page, two_region_server):
@@ -160,3 +167,16 @@ def test_a_chosen_regione_loads_only_its_own_index(page, two_region_server):
     page.wait_for_function("document.getElementById('ra-stato-ricerca').textContent.includes('Nessun')")
     assert "comune=Firenze" in page.url
     assert not [url for url in requested if "/pagefind/emilia-romagna/" in url]
+
+
+def test_a_comune_finds_services_for_its_whole_ambito_and_its_regione(page, two_region_server):
+    # no regione in the address: the page finds it from the comune
+    page.goto(f"{two_region_server}/cerca/?comune=Firenze")
+    page.wait_for_function("document.getElementById('ra-stato-ricerca').textContent.includes('trovat')")
+    assert page.locator("#ra-f-regione").input_value() == "toscana"
+    # the whole-ambito service has no comune listed by name; the doposcuola serves Fiesole only
+    assert page.locator("#ra-risultati li a").all_inner_texts() == ["Sportello casa di Firenze"]
+    page.locator("#ra-f-comune").select_option("Fiesole")
+    page.wait_for_function("document.querySelectorAll('#ra-risultati li').length === 2")
+    assert sorted(page.locator("#ra-risultati li a").all_inner_texts()) == ["Doposcuola delle colline",
+                                                                             "Sportello casa di Firenze"]

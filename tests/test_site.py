@@ -187,6 +187,8 @@ def test_one_search_index_per_regione(two_region_site):
         entry = json.loads((two_region_site / "pagefind" / region["id"] / "pagefind-entry.json").read_text())
         assert entry["languages"]["it"]["page_count"] == region["servizi"]
     toscana = json.loads((two_region_site / "pagefind/toscana/filtri.json").read_text(encoding="utf-8"))
-    assert toscana["comune"] == {"Fiesole": 2, "Firenze": 1}
+    assert toscana["valori"]["comune"] == {"Fiesole": 2, "Firenze": 1}
+    assert toscana["ambiti_dei_comuni"] == {"Fiesole": ["Ambito di prova Colline fiorentine"],
+                                            "Firenze": ["Ambito di prova Colline fiorentine"]}
     assert set(listing["filtri"]) == {"tipologia", "area", "stato"}  # no per-regione lists in the national file
     assert sum(listing["filtri"]["stato"].values()) == 43

@@ -2,7 +2,9 @@
 // Ogni regione ha il suo indice (pagefind/<regione>/): con una regione scelta si scarica solo
 // quello, più i frammenti dei risultati mostrati; senza regione si cercano tutte insieme.
 // I valori dei menu vengono da filtri.json, così non serve scaricare tutti i filtri dell'indice.
-const PAGE_SIZE = 20;
+// Un servizio per tutto l'ambito è indicizzato per ambito (ambito_intero), non comune per comune:
+// cercare un comune significa «elencato per nome, oppure per tutto il suo ambito».
+const PAGE_SIZE = 10;
 const siteRoot = new URL("../", window.location.href);
 const indexRoot = new URL("pagefind/", siteRoot);
 const form = document.getElementById("ra-cerca");
@@ -16,6 +18,7 @@ const regionNote = document.getElementById("ra-nota-regione");
 const selects = Array.from(form.querySelectorAll("select[data-filtro]"));
 
 let regions = null;
+let loaded = { valori: {}, ambiti_dei_comuni: {} };
 const engines = new Map();
 const valuesByRegion = new Map();
 let current = [];
@@ -59,7 +62,7 @@ function engineFor(regionId) {
 }
 
 function valuesFor(regionId) {
-  if (!regionId) return Promise.resolve(regions.filtri);
+  if (!regionId) return Promise.resolve({ valori: regions.filtri, ambiti_dei_comuni: {} });
   if (!valuesByRegion.has(regionId)) {
     const region = regions.regioni.find((r) => r.id === regionId);
     valuesByRegion.set(regionId, fetchJson(new URL(`${region.indice}filtri.json`, indexRoot)));
@@ -67,7 +70,9 @@ function valuesFor(regionId) {
   return valuesByRegion.get(regionId);
 }
 
-function fillFilters(available, wanted) {
+function fillFilters(lists, wanted) {
+  loaded = lists;
+  const available = lists.valori;
   for (const select of selects) {
     const values = available[select.dataset.filtro];
     const chosen = wanted[select.name] || "";
@@ -96,6 +101,23 @@ function activeFilters() {
     if (select.value) filters[select.dataset.filtro] = select.value;
   }
   return filters;
+}
+
+function pagefindFilters(filters) {
+  const { comune, ...rest } = filters;
+  if (!comune) return rest;
+  const ambiti = loaded.ambiti_dei_comuni[comune] || [];
+  if (ambiti.length === 0) return { ...rest, comune };
+  return { ...rest, any: [{ comune }, { ambito_intero: { any: ambiti } }] };
+}
+
+// An address with a comune but no regione: find the regione whose lists hold that comune.
+async function regionOfComune(comune) {
+  for (const region of regions.regioni) {
+    const lists = await valuesFor(region.id);
+    if (comune in lists.ambiti_dei_comuni) return region.id;
+  }
+  return "";
 }
 
 // Only text and <mark> from Pagefind's excerpt reach the page.
@@ -165,7 +187,10 @@ async function runSearch(updateUrl = true) {
   }
   status.textContent = "Ricerca in corso…";
   const engine = await engineFor(currentRegion());
-  const search = await engine.search(query || null, { filters, sort: query ? undefined : { titolo: "asc" } });
+  const search = await engine.search(query || null, {
+    filters: pagefindFilters(filters),
+    sort: query ? undefined : { titolo: "asc" },
+  });
   if (id !== searchId || !search) return;
   current = search.results;
   shown = 0;
@@ -219,7 +244,7 @@ more.addEventListener("click", () => renderMore().catch(failed));
     for (const region of regions.regioni) {
       regionSelect.add(new Option(`${region.nome} (${region.servizi})`, region.id));
     }
-    const wanted = params.get("regione");
+    const wanted = params.get("regione") || (params.get("comune") ? await regionOfComune(params.get("comune")) : "");
     if (regions.regioni.some((r) => r.id === wanted)) regionSelect.value = wanted;
     regionField.hidden = false;
   }

@@ -67,6 +67,21 @@ def filter_values(services: list[ServizioDettaglio]) -> dict[str, dict[str, int]
     return {key: dict(sorted(values.items())) for key, values in sorted(counts.items()) if values}
 
 
+def ambiti_of_comuni(catalogue: Catalogue, services: list[ServizioDettaglio]) -> dict[str, list[str]]:
+    """Comune name -> names of the ambiti that contain it: the page searches a comune as «listed by
+    name, or serving its whole ambito» (service pages mark whole-ambito services as ambito_intero)."""
+    names = comuni()
+    found: dict[str, set[str]] = defaultdict(set)
+    for ambito_id in {s.territorio.ambito.id for s in services}:
+        ambito = catalogue.get("ambito", ambito_id)
+        if ambito is None:
+            continue
+        for code in ambito.comuni:
+            if code in names:
+                found[_label(names[code].denominazione)].add(_label(ambito.denominazione))
+    return {comune: sorted(ambiti) for comune, ambiti in sorted(found.items())}
+
+
 def _dump(document) -> str:
     return json.dumps(document, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
 
@@ -109,7 +124,8 @@ def build_search_indexes(site: Path, catalogue: Catalogue, details: dict[str, Se
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         list(pool.map(lambda task: _run_pagefind(*task), tasks))
     for (name, services), entry in zip(regions.items(), listing):
-        (root / entry["id"] / "filtri.json").write_text(_dump(filter_values(services)), encoding="utf-8")
+        document = {"valori": filter_values(services), "ambiti_dei_comuni": ambiti_of_comuni(catalogue, services)}
+        (root / entry["id"] / "filtri.json").write_text(_dump(document), encoding="utf-8")
     everything = filter_values(list(details.values()))
     national = {key: everything[key] for key in ("tipologia", "area", "stato") if key in everything}
     (root / "regioni.json").write_text(_dump({"regioni": listing, "filtri": national}), encoding="utf-8")
