@@ -60,8 +60,11 @@ def edit_services(root: Path, count: int, day: int) -> list[str]:
     files = sorted((root / "catalogo/servizi").glob("*.yaml"))[:count]
     for path in files:
         text = path.read_text(encoding="utf-8")
-        path.write_text(re.sub(r"\nultima_verifica: \S+", f"\nultima_verifica: 2025-10-{day:02d}", text, count=1),
-                        encoding="utf-8")
+        for value in (f"2025-10-{day:02d}", f"2025-11-{day:02d}"):  # the second if a reused catalogue has the first
+            edited = re.sub(r"\nultima_verifica: \S+", f"\nultima_verifica: {value}", text, count=1)
+            if edited != text:
+                break
+        path.write_text(edited, encoding="utf-8")
     return [p.stem for p in files]
 
 
