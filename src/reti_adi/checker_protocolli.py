@@ -14,6 +14,18 @@ from .protocol_templates import template
 EXPIRY_WARNING_DAYS = 60
 
 
+def _listed_once(catalogue: Catalogue, record, field: str, items, what: str, among: str):
+    """Each listed ente exists and appears once; returns the set of those listed."""
+    seen: set[str] = set()
+    for index, item in enumerate(items):
+        yield from _reference(catalogue, record, (field, index, "ente"), "ente", item.ente, what)
+        if item.ente in seen:
+            yield problem(record, (field, index, "ente"), f"l'ente «{item.ente}» è già tra {among}",
+                          "valori.duplicato", found=item.ente)
+        seen.add(item.ente)
+    return seen
+
+
 @rule
 def check_reti(catalogue: Catalogue, today: date) -> Iterator[Problem]:
     for record in catalogue.of("rete").values():
@@ -23,13 +35,7 @@ def check_reti(catalogue: Catalogue, today: date) -> Iterator[Problem]:
             yield problem(record, ("ambito",), f"una rete di livello «{rete.livello}» deve indicare l'ambito",
                           "reti.ambito", expected="ambito: id di un file in catalogo/ambiti/")
         yield from _reference(catalogue, record, ("ambito",), "ambito", rete.ambito, "l'ambito")
-        seen = set()
-        for index, membro in enumerate(rete.membri):
-            yield from _reference(catalogue, record, ("membri", index, "ente"), "ente", membro.ente, "il membro")
-            if membro.ente in seen:
-                yield problem(record, ("membri", index, "ente"), f"l'ente «{membro.ente}» è già tra i membri",
-                              "valori.duplicato", found=membro.ente)
-            seen.add(membro.ente)
+        seen = yield from _listed_once(catalogue, record, "membri", rete.membri, "il membro", "i membri")
         if rete.gestore not in seen and rete.gestore in catalogue.of("ente"):
             yield problem(record, ("gestore",), f"il gestore «{rete.gestore}» non è tra i membri della rete",
                           "reti.gestore-membro", found=rete.gestore, expected="il gestore elencato in membri")
@@ -53,13 +59,7 @@ def check_protocolli(catalogue: Catalogue, today: date) -> Iterator[Problem]:
     for record in catalogue.of("protocollo").values():
         p = record.model
         yield from _reference(catalogue, record, ("rete",), "rete", p.rete, "la rete")
-        parties = set()
-        for index, parte in enumerate(p.parti):
-            yield from _reference(catalogue, record, ("parti", index, "ente"), "ente", parte.ente, "la parte")
-            if parte.ente in parties:
-                yield problem(record, ("parti", index, "ente"), f"l'ente «{parte.ente}» è già tra le parti",
-                              "valori.duplicato", found=parte.ente)
-            parties.add(parte.ente)
+        parties = yield from _listed_once(catalogue, record, "parti", p.parti, "la parte", "le parti")
         adherents = set()
         for index, adesione in enumerate(p.adesioni):
             yield from _reference(catalogue, record, ("adesioni", index, "ente"), "ente", adesione.ente,
