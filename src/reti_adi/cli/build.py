@@ -10,6 +10,8 @@ from ..reporters import REPORTERS
 from .errors import UsageError
 from .options import reference_date, resolve_root
 
+CANCELLED = "Build annullata: nessun file pubblicato, la build precedente è intatta."
+
 
 @click.command("build")
 @click.argument("path", type=click.Path(file_okay=False, path_type=Path), required=False)
@@ -35,11 +37,11 @@ def build_command(path: Path, out: Path | None, previous: str | None, today) -> 
         raise UsageError(str(exc)) from exc
     except BuildRefused as exc:
         click.echo(REPORTERS["testo"](exc.result, color=sys.stdout.isatty()))
-        click.echo("Build annullata: nessun file pubblicato, la build precedente è intatta.", err=True)
+        click.echo(CANCELLED, err=True)
         sys.exit(1)
     except SiteBuildError as exc:
         click.echo(f"Errore nella costruzione del sito: {exc}", err=True)
-        click.echo("Build annullata: nessun file pubblicato, la build precedente è intatta.", err=True)
+        click.echo(CANCELLED, err=True)
         sys.exit(1)
     changes = report.api.changes.variazioni["servizi"]
     click.echo(f"Pubblicato in {report.out}: {len(report.api.details)} servizi, versione catalogo "

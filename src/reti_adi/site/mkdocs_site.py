@@ -172,12 +172,9 @@ def merge_sites(parts: list[Path], target: Path) -> None:
                 loc = re.search(r"<loc>(.*?)</loc>", block, flags=re.DOTALL)
                 urls[loc.group(1) if loc else block] = block
     for part in parts:
-        for path in sorted(part.rglob("*"), reverse=True):
-            relative = path.relative_to(part)
-            destination = target / relative
-            if path.is_dir():
-                continue
-            if not destination.exists():
+        for path in list(part.rglob("*")):  # listed first: files move out while we go
+            destination = target / path.relative_to(part)
+            if not path.is_dir() and not destination.exists():
                 destination.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(path, destination)
     if urls:
