@@ -1,14 +1,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
+from reti_adi import clock
+
 REPO = Path(__file__).resolve().parents[1]
-# The example data is dated; checks that depend on "today" use this fixed date.
+# The example data is dated; checks that depend on "today" use this fixed date. The whole suite,
+# and every CLI it starts, runs with the clock pinned there: no test reads the wall clock.
 REFERENCE_DATE = dt.date(2026, 11, 22)
+os.environ[clock.ENV_VAR] = REFERENCE_DATE.isoformat()
 
 
 @pytest.fixture

@@ -59,3 +59,13 @@ def test_cli_usage_error_exit_two(tmp_path):
     assert proc.returncode == 2
     assert "manca la cartella catalogo/" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_reference_date_comes_from_the_environment(monkeypatch):
+    from reti_adi import clock
+
+    monkeypatch.setenv(clock.ENV_VAR, "2030-02-28")
+    assert clock.today().isoformat() == "2030-02-28"
+    monkeypatch.setenv(clock.ENV_VAR, "domani")
+    proc = run_cli("check", ".")
+    assert proc.returncode == 2 and "RETI_ADI_DATA_RIFERIMENTO" in proc.stderr and "Traceback" not in proc.stderr

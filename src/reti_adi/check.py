@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from . import checker_protocolli  # noqa: F401 - registers the protocol rules
+from . import checker_protocolli, clock  # noqa: F401 - registers the protocol rules
 from .checker import check_catalogue
 from .loader import Catalogue, load_catalogue
 from .result import CheckResult
@@ -21,7 +21,7 @@ def load_and_check(root: Path, today: date | None = None, use_cache: bool = Fals
     root = Path(root)
     if not (root / "catalogo").is_dir():
         raise NotACatalogue(f"nessun catalogo in «{root}»: manca la cartella catalogo/")
-    today = today or date.today()
+    today = today or clock.today()
     cache = None
     if use_cache:
         from .cache import CheckCache

@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import clock
 from .kinds import KIND_BY_NAME
 
 PLACEHOLDER = "DA COMPILARE"
@@ -190,7 +191,7 @@ def write_skeleton(root: Path, kind: str, record_id: str, values: dict[str, str 
     if path.exists():
         raise ScaffoldError(f"{path} esiste già: reti-adi nuovo non sovrascrive mai un file")
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = render(kind, record_id, values, root, today or dt.date.today())
+    text = render(kind, record_id, values, root, today or clock.today())
     with path.open("x", encoding="utf-8") as handle:  # "x": fail rather than overwrite, even in a race
         handle.write(text)
     return path

@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from . import clock
 from .check import load_and_check
 from .checker import check_catalogue
 from .kinds import KIND_BY_NAME
@@ -299,7 +300,7 @@ def import_spreadsheet(root: Path, source: Path, kind: str | None = None, mappin
     for record in imported:
         catalogue.of(record.kind)[record.id] = record
     labels = {r.file for r in imported}
-    cross = [p for p in check_catalogue(catalogue, today or dt.date.today()) if p.file in labels and p.is_error]
+    cross = [p for p in check_catalogue(catalogue, today or clock.today()) if p.file in labels and p.is_error]
     result.problems.extend(cross)
     if not result.ok:
         return result

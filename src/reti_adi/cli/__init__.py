@@ -8,6 +8,7 @@ import sys
 import click
 
 from .. import __version__
+from ..clock import ClockError
 from .build import build_command
 from .check import check_command
 from .diff import diff_command
@@ -50,6 +51,9 @@ def main() -> None:
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)
+    except ClockError as exc:
+        click.echo(f"Errore: {exc}", err=True)
+        sys.exit(2)
     except KeyboardInterrupt:
         click.echo("Interrotto.", err=True)
         sys.exit(130)
