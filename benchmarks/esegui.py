@@ -140,7 +140,7 @@ def baseline_docs(catalogue_root: Path, target: Path) -> int:
     from reti_adi.check import load_and_check
     from reti_adi.publish.api import build_api
     from reti_adi.publish.context import make_context
-    from reti_adi.site.pages import PageWriter
+    from reti_adi.site.pages.catalogue import PageWriter
 
     catalogue, _ = load_and_check(catalogue_root)
     ctx = make_context(catalogue, [])
@@ -203,8 +203,7 @@ def run_size(services: int, workdir: Path, baseline_timeout: float, reuse: bool 
     sample = json.loads((api / "sostegni.json").read_text())["sostegni"][0]
     query = sample["denominazione"].split()[0]
     comune = sample["territorio"]["comuni_istat"][0]
-    from reti_adi.vocabularies import comuni
-
+    from reti_adi.catalogue.vocabularies import comuni
     from reti_adi.site.search_index import slug
 
     figures["prima_ricerca"] = first_search_bytes(out, query, comuni()[comune].denominazione,

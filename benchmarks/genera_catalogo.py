@@ -15,8 +15,8 @@ from pathlib import Path
 
 import yaml
 
-from reti_adi.vocabularies import comuni, vocabulary
-from reti_adi.yaml_writer import dump_record
+from reti_adi.catalogue.vocabularies import comuni, vocabulary
+from reti_adi.maintain.yaml_writer import dump_record
 
 AMBITI = 600
 PAROLE = ("servizio sostegno famiglie nuclei accompagnamento percorso inclusione lavoro casa scuola salute "

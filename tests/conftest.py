@@ -3,6 +3,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,11 @@ REPO = Path(__file__).resolve().parents[1]
 # and every CLI it starts, runs with the clock pinned there: no test reads the wall clock.
 REFERENCE_DATE = dt.date(2026, 11, 22)
 os.environ[clock.ENV_VAR] = REFERENCE_DATE.isoformat()
+
+
+def run_cli(*args: str, cwd=None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", "from reti_adi.cli import main; main()", *args],
+                          capture_output=True, text=True, cwd=cwd)
 
 
 @pytest.fixture
@@ -50,8 +57,6 @@ ultima_verifica: 2026-10-01
 
 
 def _build_site(root: Path, out: Path) -> Path:
-    import os
-
     from reti_adi.build import build
 
     previous = os.environ.get("SOURCE_DATE_EPOCH")

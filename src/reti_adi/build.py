@@ -15,14 +15,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .check import load_and_check
-from .loader import Catalogue, discover
-from .problems import Problem
-from .publish.api import API_DIR, ApiPublication, build_api, id_reuse_problems
-from .publish.context import BuildContext, make_context
-from .publish.datapackage import DATA_DIR, build_datapackage
-from .publish.previous import PreviousPublication, load_previous
-from .result import CheckResult
+from reti_adi.catalogue.discovery import discover
+from reti_adi.catalogue.records import Catalogue
+from reti_adi.check import load_and_check
+from reti_adi.publish.api import API_DIR, ApiPublication, build_api, id_reuse_problems
+from reti_adi.publish.context import BuildContext, make_context
+from reti_adi.publish.datapackage import DATA_DIR, build_datapackage
+from reti_adi.publish.previous import PreviousPublication, load_previous
+from reti_adi.rules.problems import Problem
+from reti_adi.rules.result import CheckResult
 
 
 class BuildRefused(Exception):
@@ -66,8 +67,8 @@ def step_api(state: BuildState) -> None:
 
 
 def step_documents(state: BuildState) -> None:
-    from .publish.api_protocolli import docx_path
-    from .publish.docx_export import protocol_docx
+    from reti_adi.publish.docx import protocol_docx
+    from reti_adi.publish.protocols import docx_path
 
     write_files(state.staging, {docx_path(p.id): protocol_docx(p, state.catalogue, state.context)
                                 for p in state.api.protocols.protocolli.values()})
@@ -78,7 +79,7 @@ def step_datapackage(state: BuildState) -> None:
 
 
 def step_site(state: BuildState) -> None:
-    from .site.mkdocs_site import build_site
+    from reti_adi.site.mkdocs_site import build_site
 
     timings = build_site(state.catalogue, state.api.details, state.context, state.staging, state.api.protocols)
     for name, seconds in timings.items():

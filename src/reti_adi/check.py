@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from . import checker_protocolli, clock  # noqa: F401 - registers the protocol rules
-from .checker import check_catalogue
-from .loader import Catalogue, load_catalogue
-from .result import CheckResult
+from reti_adi import clock
+from reti_adi.catalogue.loader import load_catalogue
+from reti_adi.catalogue.records import Catalogue
+from reti_adi.rules.checker import check_catalogue
+from reti_adi.rules.result import CheckResult
 
 
 class NotACatalogue(Exception):
@@ -24,7 +25,7 @@ def load_and_check(root: Path, today: date | None = None, use_cache: bool = Fals
     today = today or clock.today()
     cache = None
     if use_cache:
-        from .cache import CheckCache
+        from reti_adi.catalogue.cache import CheckCache
 
         cache = CheckCache(root)
     catalogue = load_catalogue(root, cache, jobs)

@@ -7,16 +7,16 @@ import sys
 
 import click
 
-from .. import __version__
-from ..clock import ClockError
-from .build import build_command
-from .check import check_command
-from .diff import diff_command
-from .init import init_command
-from .nuovo import nuovo_command
-from .schemas import schemas_command
-from .serve import serve_command
-from .spreadsheet import esporta_command, importa_command
+from reti_adi import __version__
+from reti_adi.cli.build import build_command
+from reti_adi.cli.check import check_command
+from reti_adi.cli.diff import diff_command
+from reti_adi.cli.init import init_command
+from reti_adi.cli.nuovo import nuovo_command
+from reti_adi.cli.schemas import schemas_command
+from reti_adi.cli.serve import serve_command
+from reti_adi.cli.spreadsheet import esporta_command, importa_command
+from reti_adi.clock import ClockError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 

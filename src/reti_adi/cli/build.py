@@ -5,10 +5,10 @@ from pathlib import Path
 
 import click
 
-from ..check import NotACatalogue
-from ..reporters import REPORTERS
-from .errors import UsageError
-from .options import reference_date, resolve_root
+from reti_adi.check import NotACatalogue
+from reti_adi.cli.errors import UsageError
+from reti_adi.cli.options import reference_date, resolve_root
+from reti_adi.reporters import REPORTERS
 
 CANCELLED = "Build annullata: nessun file pubblicato, la build precedente è intatta."
 
@@ -26,8 +26,8 @@ def build_command(path: Path, out: Path | None, previous: str | None, today) -> 
 
     Con errori nel catalogo non pubblica nulla e la build/ precedente resta intatta.
     """
-    from ..build import BuildRefused, PreviousNotFound, build
-    from ..site.errors import SiteBuildError
+    from reti_adi.build import BuildRefused, PreviousNotFound, build
+    from reti_adi.site.errors import SiteBuildError
     path = resolve_root(path)
     try:
         report = build(path, out, previous, today)

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
-from ..check import NotACatalogue, check
-from ..reporters import REPORTERS
-from .errors import UsageError
-from .options import reference_date, resolve_root
+from reti_adi.check import NotACatalogue, check
+from reti_adi.cli.errors import UsageError
+from reti_adi.cli.options import reference_date, resolve_root
+from reti_adi.reporters import REPORTERS
 
 
 @click.command("check")

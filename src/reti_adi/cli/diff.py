@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import click
 
-from ..check import NotACatalogue
-from .errors import UsageError
-from .options import reference_date, resolve_root
+from reti_adi.check import NotACatalogue
+from reti_adi.cli.errors import UsageError
+from reti_adi.cli.options import reference_date, resolve_root
 
 
 @click.command("diff")
@@ -18,8 +18,8 @@ def diff_command(version_a: str, version_b: str | None, output_format: str, toda
 
     Senza VERSION_B confronta con la cartella di lavoro. Esempio: reti-adi diff origin/main HEAD
     """
-    from ..diff import VersionNotFound, diff_versions
-    from ..reporters.diff_report import diff_json, diff_markdown
+    from reti_adi.maintain.diff import VersionNotFound, diff_versions
+    from reti_adi.reporters.diff_report import diff_json, diff_markdown
     try:
         diff = diff_versions(resolve_root(None), version_a, version_b, today)
     except (VersionNotFound, NotACatalogue) as exc:

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import click
 
-from .errors import CommandError
+from reti_adi.cli.errors import CommandError
 
 
 @click.command("init")
@@ -12,7 +12,7 @@ from .errors import CommandError
 @click.option("--titolo", default=None, help="Titolo del catalogo e del sito.")
 def init_command(directory: Path, titolo: str | None) -> None:
     """Crea un nuovo repository di catalogo: ambito di esempio da sostituire, sito, CI, impostazioni editor."""
-    from ..init_repo import InitError, init_repository
+    from reti_adi.maintain.init_repo import InitError, init_repository
     try:
         written = init_repository(directory, titolo)
     except InitError as exc:

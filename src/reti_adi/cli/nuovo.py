@@ -4,9 +4,9 @@ import sys
 
 import click
 
-from ..scaffold import ESSENTIALS, ScaffoldError, write_skeleton
-from .errors import CommandError, UsageError
-from .options import resolve_root
+from reti_adi.cli.errors import CommandError, UsageError
+from reti_adi.cli.options import resolve_root
+from reti_adi.maintain.scaffold import ESSENTIALS, ScaffoldError, write_skeleton
 
 
 def _options(function):

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import click
 
-from ..schema_export import stale_schemas, write_schemas
-from ..vocabularies import schemas_dir
+from reti_adi.catalogue.schema_export import stale_schemas, write_schemas
+from reti_adi.catalogue.vocabularies import schemas_dir
 
 
 @click.command("schemas")

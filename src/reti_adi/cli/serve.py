@@ -5,10 +5,10 @@ from pathlib import Path
 
 import click
 
-from ..check import NotACatalogue
-from ..reporters import REPORTERS
-from .errors import CommandError, UsageError
-from .options import resolve_root
+from reti_adi.check import NotACatalogue
+from reti_adi.cli.errors import CommandError, UsageError
+from reti_adi.cli.options import resolve_root
+from reti_adi.reporters import REPORTERS
 
 
 @click.command("serve")
@@ -17,8 +17,8 @@ from .options import resolve_root
 @click.option("--indirizzo", "host", default="127.0.0.1", show_default=True, help="Indirizzo di ascolto.")
 def serve_command(path: Path, port: int, host: str) -> None:
     """Pubblica il catalogo in build/, lo serve in locale e lo ricostruisce a ogni modifica."""
-    from ..build import BuildRefused, build
-    from ..serve import start_server, watch
+    from reti_adi.build import BuildRefused, build
+    from reti_adi.site.serve import start_server, watch
     root = resolve_root(path).resolve()
     out = root / "build"
 

@@ -5,11 +5,11 @@ from pathlib import Path
 
 import click
 
-from ..check import NotACatalogue
-from ..reporters.text import format_problem
-from ..spreadsheet_columns import SHEETS
-from .errors import CommandError, UsageError
-from .options import reference_date, resolve_root
+from reti_adi.check import NotACatalogue
+from reti_adi.cli.errors import CommandError, UsageError
+from reti_adi.cli.options import reference_date, resolve_root
+from reti_adi.maintain.spreadsheet_columns import SHEETS
+from reti_adi.reporters.text import format_problem
 
 
 @click.command("importa")
@@ -21,7 +21,7 @@ from .options import reference_date, resolve_root
 @reference_date
 def importa_command(source: Path, kind: str | None, mapping: Path | None, today) -> None:
     """Crea un file YAML per ogni riga di un foglio .xlsx o .csv; non scrive nulla se una riga ha errori."""
-    from ..spreadsheet import SpreadsheetError, import_spreadsheet, load_mapping
+    from reti_adi.maintain.spreadsheet import SpreadsheetError, import_spreadsheet, load_mapping
     try:
         result = import_spreadsheet(resolve_root(None), source, kind, load_mapping(mapping), today)
     except NotACatalogue as exc:
@@ -43,7 +43,7 @@ def importa_command(source: Path, kind: str | None, mapping: Path | None, today)
 @reference_date
 def esporta_command(target: Path, today) -> None:
     """Scrive il catalogo in una cartella di lavoro Excel, per chi rivede i dati in un foglio di calcolo."""
-    from ..spreadsheet import export_workbook
+    from reti_adi.maintain.spreadsheet import export_workbook
     try:
         counts = export_workbook(resolve_root(None), target, today)
     except NotACatalogue as exc:

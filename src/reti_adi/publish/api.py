@@ -9,16 +9,16 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel
 
-from ..loader import Catalogue
-from ..problems import Problem
-from ..schema_export import DRAFT
-from ..vocabularies import comuni
-from . import api_models as m
-from .api_protocolli import ProtocolPublication, build_protocols
-from .api_protocolli import summary as protocol_summary
-from .context import BuildContext
-from .previous import PreviousPublication
-from .resolve import label, service_detail, summary
+from reti_adi.catalogue.records import Catalogue
+from reti_adi.catalogue.schema_export import DRAFT
+from reti_adi.catalogue.vocabularies import comuni
+from reti_adi.publish import api_models as m
+from reti_adi.publish.context import BuildContext
+from reti_adi.publish.previous import PreviousPublication
+from reti_adi.publish.protocols import ProtocolPublication, build_protocols
+from reti_adi.publish.protocols import summary as protocol_summary
+from reti_adi.publish.resolve import label, service_detail, summary
+from reti_adi.rules.problems import Problem
 
 API_DIR = "api/v1"
 

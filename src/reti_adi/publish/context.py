@@ -8,7 +8,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..loader import Catalogue
+from reti_adi.catalogue.records import Catalogue
 
 
 @dataclass(frozen=True, slots=True)

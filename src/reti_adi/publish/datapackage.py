@@ -11,10 +11,10 @@ import io
 import json
 import zipfile
 
-from ..loader import Catalogue
-from ..vocabularies import comuni, vocabulary
-from .context import BuildContext
-from .resolve import served_comuni
+from reti_adi.catalogue.records import Catalogue
+from reti_adi.catalogue.vocabularies import comuni, vocabulary
+from reti_adi.publish.context import BuildContext
+from reti_adi.publish.resolve import served_comuni
 
 DATA_DIR = "dati"
 ZIP_NAME = "reti-adi-dati.zip"

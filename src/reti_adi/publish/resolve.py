@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from functools import cache
 
-from ..loader import Catalogue, LoadedRecord
-from ..vocabularies import comuni, vocabulary
-from . import api_models as m
-from .context import BuildContext
+from reti_adi.catalogue.records import Catalogue, LoadedRecord
+from reti_adi.catalogue.vocabularies import comuni, vocabulary
+from reti_adi.publish import api_models as m
+from reti_adi.publish.context import BuildContext
 
 
 @cache

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from ..diff import CatalogueDiff
-from ..kinds import KIND_BY_NAME
+from reti_adi.catalogue.kinds import KIND_BY_NAME
+from reti_adi.maintain.diff import CatalogueDiff
 
 PLURALS = {"catalogo": "metadati", "ambito": "ambiti", "ente": "enti", "fonte": "fonti", "servizio": "servizi",
            "rete": "reti", "protocollo": "protocolli"}

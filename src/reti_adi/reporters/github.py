@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..result import CheckResult
-from .text import report_text
+from reti_adi.reporters.text import report_text
+from reti_adi.rules.result import CheckResult
 
 
 def _escape_data(text: str) -> str:

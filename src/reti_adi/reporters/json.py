@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import json
 
-from ..result import CheckResult
+from reti_adi.rules.result import CheckResult
 
 
 def report_json(result: CheckResult, color: bool = False) -> str:

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import click
 
-from ..problems import Problem
-from ..result import CheckResult
+from reti_adi.rules.problems import Problem
+from reti_adi.rules.result import CheckResult
 
 _LABEL = {"errore": ("errore", "red"), "avviso": ("avviso", "yellow")}
 

@@ -10,7 +10,7 @@ import math
 
 from markupsafe import Markup, escape
 
-from ..publish import api_models as m
+from reti_adi.publish import api_models as m
 
 WIDTH = 900
 ROLE_COLOURS = {"gestore": "#0b4f8a", "capofila": "#0f5b2c", "coordinatore": "#6b4500"}

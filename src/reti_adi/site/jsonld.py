@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
-from ..loader import Catalogue
-from ..publish import api_models as m
-from ..publish.context import BuildContext
-from ..vocabularies import comuni
+from reti_adi.catalogue.records import Catalogue
+from reti_adi.catalogue.vocabularies import comuni
+from reti_adi.publish import api_models as m
+from reti_adi.publish.context import BuildContext
 
 DAYS = {"lunedi": "Monday", "martedi": "Tuesday", "mercoledi": "Wednesday", "giovedi": "Thursday",
         "venerdi": "Friday", "sabato": "Saturday", "domenica": "Sunday"}

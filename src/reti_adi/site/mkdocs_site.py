@@ -15,13 +15,13 @@ from pathlib import Path
 
 import yaml
 
-from ..loader import Catalogue
-from ..publish.api_models import ServizioDettaglio
-from ..publish.context import BuildContext
-from ..resources import catalogue_or_default
-from .errors import SiteBuildError
-from .pages import PageWriter
-from .search_index import build_search_indexes
+from reti_adi.catalogue.records import Catalogue
+from reti_adi.publish.api_models import ServizioDettaglio
+from reti_adi.publish.context import BuildContext
+from reti_adi.resources import catalogue_or_default
+from reti_adi.site.errors import SiteBuildError
+from reti_adi.site.pages.catalogue import PageWriter
+from reti_adi.site.search_index import build_search_indexes
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 THEME_DIR = PACKAGE_DIR / "theme"
@@ -39,7 +39,7 @@ class _Collector(logging.Handler):
 def stage_docs(root: Path, docs: Path, fragments: Path, pages: dict[str, str]) -> None:
     """Hand-written pages as they are; each generated page as front matter plus a marker, its
     HTML body in `fragments` (outside docs_dir, so mkdocs does not copy it as a static file)."""
-    from .mkdocs_hooks import MARKER
+    from reti_adi.site.mkdocs_hooks import MARKER
 
     shutil.copytree(catalogue_or_default(root, "site_src"), docs, dirs_exist_ok=True)
     made: set[Path] = set()
@@ -186,7 +186,7 @@ def merge_sites(parts: list[Path], target: Path) -> None:
 
 def site_jobs(services: int) -> int:
     """Two processes pay off only on large catalogues (each re-imports nothing: fork)."""
-    from ..loader import default_jobs
+    from reti_adi.catalogue.loader import default_jobs
 
     return 1 if services < 500 else min(2, default_jobs())
 

@@ -21,11 +21,11 @@ from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from ..loader import Catalogue
-from ..publish.api_models import ServizioDettaglio
-from ..vocabularies import comuni
-from .errors import SiteBuildError
-from .pages import STATI
+from reti_adi.catalogue.records import Catalogue
+from reti_adi.catalogue.vocabularies import comuni
+from reti_adi.publish.api_models import ServizioDettaglio
+from reti_adi.site.errors import SiteBuildError
+from reti_adi.site.pages.common import STATI
 
 INDEX_DIR = "pagefind"
 # Pagefind's ready-made interfaces: the Cerca page uses the JavaScript API only.

@@ -1,0 +1,180 @@
+"""Find and load every record of a catalogue repository: one parse and one validation per file."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from reti_adi.catalogue import kinds as kinds_module
+from reti_adi.catalogue.cache import content_digest
+from reti_adi.catalogue.discovery import discover_paths
+from reti_adi.catalogue.kinds import FileKind
+from reti_adi.catalogue.records import Catalogue, LoadedRecord, ParseOutcome
+from reti_adi.catalogue.yaml_source import PackedPositions, Positions, decode, parse
+from reti_adi.rules.personal_data import find_personal_data
+from reti_adi.rules.placeholders import find_placeholders
+from reti_adi.rules.problems import Problem
+from reti_adi.rules.schema_messages import translate
+
+
+def parse_stage(kind: FileKind, raw: bytes, relative: str, stem: str, name: str) -> ParseOutcome:
+    """Decode, parse, YAML traps, text rules, id = file name. Pure function of path and bytes."""
+    text, problem = decode(raw, relative)
+    if problem:
+        return ParseOutcome(None, PackedPositions.pack(Positions()), [problem])
+    parsed = parse(text, relative)
+    problems = list(parsed.problems)
+    packed = PackedPositions.pack(parsed.positions)
+    if parsed.data is None:
+        return ParseOutcome(None, packed, problems)
+    problems.extend(find_personal_data(parsed.strings, relative, parsed.positions))
+    problems.extend(find_placeholders(parsed.strings, relative, parsed.positions))
+    if not kind.single_file:
+        declared = parsed.data.get("id")
+        if declared is not None and declared != stem:
+            line, column = parsed.positions.locate(("id",))
+            problems.append(Problem(relative, line, column, "id",
+                                    f"l'id «{declared}» non corrisponde al nome del file «{name}»",
+                                    "file.id-nome", found=str(declared), expected=stem))
+    return ParseOutcome(parsed.data, packed, problems)
+
+
+def validate_stage(kind: FileKind, outcome: ParseOutcome, relative: str,
+                   stem: str) -> tuple[LoadedRecord | None, list[Problem]]:
+    problems = list(outcome.problems)
+    if outcome.data is None:
+        return None, problems
+    try:
+        model = kind.model.model_validate(outcome.data)
+    except ValidationError as exc:
+        problems.extend(translate(exc, kind.model, relative, outcome.positions.unpack()))
+        return None, problems
+    record_id = stem if kind.single_file else model.id
+    return LoadedRecord(kind.name, record_id, relative, model, outcome.positions), problems
+
+
+def load_file(kind: FileKind, path: Path, relative: str) -> tuple[LoadedRecord | None, list[Problem]]:
+    outcome = parse_stage(kind, path.read_bytes(), relative, path.stem, path.name)
+    return validate_stage(kind, outcome, relative, path.stem)
+
+
+PARALLEL_THRESHOLD = 400
+
+
+def _read_one(path: str, digest) -> tuple[bytes, bytes | None]:
+    with open(path, "rb") as handle:
+        raw = handle.read()
+    return raw, (digest(raw) if digest is not None else None)
+
+
+def _read_all(paths: list[str], hashed: bool) -> list[tuple[bytes, bytes | None]]:
+    digest = content_digest if hashed else None
+    return [_read_one(p, digest) for p in paths]
+
+
+def _parse_batch(batch: list[tuple[str, bytes, str, str, str]]) -> list[ParseOutcome]:
+    return [parse_stage(kinds_module.KIND_BY_NAME[kind], raw, relative, stem, name)
+            for kind, raw, relative, stem, name in batch]
+
+
+def _parse_many(items: list[tuple[str, bytes, str, str, str]], jobs: int) -> list[ParseOutcome]:
+    """Parse in `jobs` processes when there is enough work to pay for them (parsing is ~95% of the cost)."""
+    if jobs <= 1 or len(items) < PARALLEL_THRESHOLD:
+        return _parse_batch(items)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    chunks = max(jobs * 4, 1)
+    size = -(-len(items) // chunks)
+    batches = [items[i:i + size] for i in range(0, len(items), size)]
+    try:
+        context = multiprocessing.get_context("fork")
+    except ValueError:  # pragma: no cover - platforms without fork
+        context = multiprocessing.get_context()
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        return [result for batch in pool.map(_parse_batch, batches) for result in batch]
+
+
+def default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover
+        return os.cpu_count() or 1
+
+
+def load_catalogue(root: Path, cache=None, jobs: int | None = None) -> Catalogue:
+    """Load every record. The cyclic GC is paused meanwhile: loading only allocates (no cycles to
+    free), and at national scale repeated full-heap collections cost more than the work itself."""
+    import gc
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        catalogue = _load_catalogue(Path(root), cache, jobs)
+        gc.freeze()  # what was just loaded lives until the end: keep it out of later collections
+        return catalogue
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _load_catalogue(root: Path, cache, jobs: int | None) -> Catalogue:
+    catalogue = Catalogue(root=root)
+    for kind in kinds_module.KINDS:
+        catalogue.of(kind.name)
+    found = discover_paths(root)
+    prefix = len(str(root).rstrip(os.sep)) + 1
+    relatives = [path[prefix:].replace(os.sep, "/") for _, path in found]
+    names = [os.path.basename(path) for _, path in found]
+    stems = [os.path.splitext(name)[0] for name in names]
+    outcomes: list[ParseOutcome | None] = [None] * len(found)
+    misses: list[int] = []
+    work: list[tuple[str, bytes, str, str, str]] = []
+    digests: list[bytes | None] = [None] * len(found)
+    contents = _read_all([path for _, path in found], hashed=cache is not None)
+    for index, (kind, path) in enumerate(found):
+        raw, digest = contents[index]
+        if cache is not None:
+            digests[index] = digest
+            outcomes[index] = cache.get(relatives[index], kind.name, digest)
+            if outcomes[index] is not None:
+                continue
+        misses.append(index)
+        work.append((kind.name, raw, relatives[index], stems[index], names[index]))
+    for index, outcome in zip(misses, _parse_many(work, jobs or default_jobs())):
+        outcomes[index] = outcome
+        if cache is not None:
+            cache.put(relatives[index], found[index][0].name, digests[index], outcome)
+    if cache is not None:
+        cache.save()
+    results = [validate_stage(kind, outcome, relative, stem)
+               for (kind, _), outcome, relative, stem in zip(found, outcomes, relatives, stems)]
+    holders: dict[tuple[str, str], list[LoadedRecord]] = {}
+    for (kind, _), (record, problems) in zip(found, results):
+        catalogue.files += 1
+        catalogue.problems.extend(problems)
+        if record is None:
+            continue
+        if kind.single_file:
+            catalogue.meta = record
+            continue
+        holders.setdefault((kind.name, record.id), []).append(record)
+        catalogue.of(kind.name).setdefault(record.id, record)
+    for (kind_name, record_id), records in holders.items():
+        if len(records) > 1:
+            catalogue.problems.extend(_duplicate_id_problems(kinds_module.KIND_BY_NAME[kind_name], records))
+    return catalogue
+
+
+def _duplicate_id_problems(kind: FileKind, records: list[LoadedRecord]) -> list[Problem]:
+    """Every file sharing an id is told where the others are: none of them is "the" right one."""
+    problems = []
+    for record in records:
+        others = ", ".join(r.file for r in records if r is not record)
+        line, column = record.positions.locate(("id",))
+        problems.append(Problem(record.file, line, column, "id",
+                                f"id «{record.id}» già usato da un altro {kind.label} in {others}",
+                                "riferimenti.id-duplicato", found=record.id, expected="un id unico per ogni scheda"))
+    return problems

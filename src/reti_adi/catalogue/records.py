@@ -1,0 +1,46 @@
+"""What reading a catalogue produces: a file's parse outcome, the records, and the catalogue that holds them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from reti_adi.catalogue.yaml_source import PackedPositions, Positions
+from reti_adi.rules.problems import Problem
+
+
+@dataclass(slots=True)
+class LoadedRecord:
+    kind: str
+    id: str
+    file: str
+    """Path relative to the root, with forward slashes: what messages and links show."""
+    model: BaseModel
+    positions: Positions | PackedPositions
+
+
+@dataclass(slots=True)
+class Catalogue:
+    root: Path
+    meta: LoadedRecord | None = None
+    records: dict[str, dict[str, LoadedRecord]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    files: int = 0
+
+    def of(self, kind: str) -> dict[str, LoadedRecord]:
+        return self.records.setdefault(kind, {})
+
+    def get(self, kind: str, record_id: str) -> BaseModel | None:
+        found = self.records.get(kind, {}).get(record_id)
+        return found.model if found else None
+
+
+@dataclass(slots=True)
+class ParseOutcome:
+    """What one file's bytes say before validation: plain data, cheap to pickle and to cache."""
+
+    data: dict | None
+    positions: PackedPositions
+    problems: list[Problem]

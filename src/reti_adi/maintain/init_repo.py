@@ -1,0 +1,78 @@
+"""`reti-adi init DIR`: a new catalogue repository that checks and builds from the first minute."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import yaml
+
+from reti_adi.catalogue.schema_export import write_schemas
+from reti_adi.resources import resource
+
+EXAMPLE_FILES = (
+    "catalogo/ambiti/pianura-est.yaml",
+    "catalogo/enti/unione-reno-galliera.yaml",
+    "catalogo/enti/comune-budrio.yaml",
+    "catalogo/enti/asp-pianura-est.yaml",
+    "catalogo/fonti/fondi-comunali.yaml",
+    "catalogo/servizi/sportello-sociale-budrio.yaml",
+    "catalogo/servizi/housing-first.yaml",
+)
+TEMPLATE_FILES = {
+    "ci/github-actions.yml": ".github/workflows/catalogo.yml",
+    "ci/gitlab-ci.yml": ".gitlab-ci.yml",
+    "repo/.vscode/settings.json": ".vscode/settings.json",
+    "repo/pre-commit-config.yaml": ".pre-commit-config.yaml",
+    "repo/gitignore": ".gitignore",
+    "repo/README.md": "README.md",
+}
+
+
+class InitError(Exception):
+    pass
+
+
+def init_repository(target: Path, title: str | None = None) -> list[Path]:
+    target = Path(target)
+    if (target / "catalogo").exists() or (target / "mkdocs.yml").exists():
+        raise InitError(f"{target} contiene già un catalogo: init non sovrascrive nulla")
+    target.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    example = resource("catalogo").parent
+    for relative in EXAMPLE_FILES:
+        destination = target / relative
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(example / relative, destination)
+        written.append(destination)
+    meta = target / "catalogo" / "catalogo.yaml"
+    meta.write_text(
+        "# yaml-language-server: $schema=../schemas/catalogo.schema.json\n"
+        "# Sostituisci i dati di esempio con quelli del tuo ambito, poi metti dati_dimostrativi: false.\n"
+        + yaml.safe_dump({"titolo": title or "Catalogo dei sostegni (esempio da sostituire)",
+                          "versione": "0.1.0", "editore": "unione-reno-galliera", "licenza": "CC-BY-4.0",
+                          "dati_dimostrativi": True}, allow_unicode=True, sort_keys=False),
+        encoding="utf-8")
+    written.append(meta)
+    for folder in ("protocolli/reti", "protocolli/protocolli"):
+        (target / folder).mkdir(parents=True, exist_ok=True)
+        (target / folder / ".gitkeep").touch()
+    shutil.copytree(resource("site_src"), target / "site_src")
+    config = resource("mkdocs.yml").read_text(encoding="utf-8")
+    name = title or "Catalogo dei sostegni (esempio da sostituire)"
+    config = re.sub(r"^site_name: .*$", f"site_name: {json.dumps(name, ensure_ascii=False)}", config, count=1,
+                    flags=re.M)
+    (target / "mkdocs.yml").write_text(config, encoding="utf-8")
+    templates = resource("templates")
+    for source, destination in TEMPLATE_FILES.items():
+        path = target / destination
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(templates / source, path)
+        written.append(path)
+    written += write_schemas(target / "schemas")
+    if shutil.which("git") and not (target / ".git").exists():
+        subprocess.run(["git", "init", "-q", str(target)], check=False)
+    return written

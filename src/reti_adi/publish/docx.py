@@ -1,0 +1,116 @@
+"""Each protocol as a Word document ready to circulate for signature (python-docx)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+
+from docx import Document
+from docx.shared import Pt
+
+from reti_adi.catalogue.models.protocolli import ORGANI, STRUMENTI
+from reti_adi.catalogue.records import Catalogue
+from reti_adi.publish import api_models as m
+from reti_adi.publish.context import BuildContext
+
+MODELLI = {"allegato_1": "DM 93/2024, Allegato I", "allegato_2": "DM 93/2024, Allegato II"}
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+def _date(value: dt.date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else "—"
+
+
+def protocol_docx(detail: m.ProtocolloDettaglio, catalogue: Catalogue, ctx: BuildContext) -> bytes:
+    names = {e.id: e.model.denominazione for e in catalogue.of("ente").values()}
+    doc = Document()
+    doc.styles["Normal"].font.name = "Liberation Serif"
+    doc.styles["Normal"].font.size = Pt(11)
+    doc.add_heading(detail.titolo, level=0)
+    doc.add_paragraph(f"{STRUMENTI[detail.strumento.codice]} – schema {MODELLI[detail.modello]}")
+    if ctx.demo or detail.stato in ("bozza", "in_firma"):
+        note = "Documento dimostrativo generato da dati di esempio." if ctx.demo else "Testo in bozza."
+        doc.add_paragraph(note).runs[0].italic = True
+
+    doc.add_heading("Tra", level=1)
+    for parte in detail.parti_firmatarie:
+        doc.add_paragraph(f"{parte.ente.denominazione}, per il quale firma il {parte.ruolo_firmatario}",
+                          style="List Bullet")
+    if detail.premesse:
+        doc.add_heading("Premesse", level=1)
+        for premessa in detail.premesse:
+            doc.add_paragraph(premessa)
+    if detail.riferimenti_normativi:
+        doc.add_heading("Riferimenti normativi", level=1)
+        for riferimento in detail.riferimenti_normativi:
+            doc.add_paragraph(riferimento, style="List Bullet")
+    doc.add_heading("Si conviene quanto segue", level=1)
+    for articolo in detail.articoli:
+        doc.add_heading(f"Art. {articolo.numero} – {articolo.titolo}", level=2)
+        doc.add_paragraph(articolo.testo)
+
+    doc.add_heading("Allegato A – Impegni delle parti", level=1)
+    for ente_id in dict.fromkeys([i.ente for i in detail.impegni]):
+        doc.add_heading(names.get(ente_id, ente_id), level=2)
+        for impegno in (i for i in detail.impegni if i.ente == ente_id):
+            doc.add_paragraph(impegno.descrizione, style="List Bullet")
+            for indicatore in impegno.indicatori:
+                doc.add_paragraph(f"Indicatore: {indicatore}", style="List Bullet 2")
+    if detail.governance:
+        doc.add_heading("Allegato B – Governance", level=1)
+        for organo in detail.governance:
+            doc.add_heading(f"{organo.denominazione} ({ORGANI[organo.tipo]})", level=2)
+            members = ", ".join(names.get(c["ente"], c["ente"]) + (f" ({c['ruolo']})" if c.get("ruolo") else "")
+                                for c in organo.composizione)
+            doc.add_paragraph(f"Composizione: {members}.")
+            doc.add_paragraph(f"Frequenza delle riunioni: {organo.frequenza}.")
+            if organo.compiti:
+                doc.add_paragraph(f"Compiti: {organo.compiti}")
+    if detail.indicatori:
+        doc.add_heading("Indicatori di monitoraggio", level=1)
+        table = doc.add_table(rows=1, cols=4)
+        table.style = "Table Grid"
+        for cell, text in zip(table.rows[0].cells, ("Codice", "Indicatore", "Valore atteso", "Frequenza")):
+            cell.text = text
+        for indicatore in detail.indicatori:
+            row = table.add_row().cells
+            for cell, key in zip(row, ("codice", "descrizione", "valore_atteso", "frequenza")):
+                cell.text = indicatore.get(key, "")
+
+    doc.add_heading("Durata", level=1)
+    doc.add_paragraph(f"Decorrenza: {_date(detail.decorrenza)}. Scadenza: {_date(detail.scadenza)}."
+                      + (f" Rinnovo: {detail.rinnovo}." if detail.rinnovo else ""))
+    doc.add_heading("Firme", level=1)
+    doc.add_paragraph("Letto, approvato e sottoscritto con firma digitale ai sensi del D.Lgs. 82/2005.")
+    table = doc.add_table(rows=1, cols=3)
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, ("Ente", "Per l'ente", "Firma digitale")):
+        cell.text = text
+    for parte in detail.parti_firmatarie:
+        row = table.add_row().cells
+        row[0].text = parte.ente.denominazione
+        row[1].text = parte.ruolo_firmatario
+
+    generated = dt.datetime.fromisoformat(ctx.generated_at.replace("Z", "+00:00")).replace(tzinfo=None)
+    props = doc.core_properties
+    props.title = detail.titolo
+    props.author = props.last_modified_by = "reti-adi"
+    props.created = props.modified = props.last_printed = generated
+    props.revision = 1
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return _reproducible(buffer.getvalue())
+
+
+def _reproducible(data: bytes) -> bytes:
+    """python-docx stamps zip entries with the clock: rewrite them with a fixed time."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=ZIP_EPOCH)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            target.writestr(fixed, source.read(info.filename))
+    return out.getvalue()

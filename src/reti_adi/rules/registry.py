@@ -1,0 +1,58 @@
+"""What every rule shares: the registry that check_catalogue runs, and the helpers that locate a
+problem in its file and say the same thing the same way (a missing reference, an unknown comune)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date
+
+from reti_adi.catalogue.records import Catalogue, LoadedRecord
+from reti_adi.catalogue.vocabularies import comuni
+from reti_adi.rules.problems import Problem, Severity, format_path
+
+Rule = Callable[[Catalogue, date], Iterator[Problem]]
+RULES: list[Rule] = []
+
+
+def rule(function: Rule) -> Rule:
+    RULES.append(function)
+    return function
+
+
+def problem(record: LoadedRecord, path: tuple, message: str, rule_name: str, *, found=None, expected=None,
+            severity: Severity = "errore", at_key: bool = False) -> Problem:
+    line, column = record.positions.locate(path, prefer_key=at_key)
+    return Problem(record.file, line, column, format_path(path), message, rule_name, severity,
+                   None if found is None else str(found), expected)
+
+
+def reference(catalogue: Catalogue, record: LoadedRecord, path: tuple, kind: str, value: str | None,
+               label: str) -> Iterator[Problem]:
+    if value is not None and value not in catalogue.of(kind):
+        known = sorted(catalogue.of(kind))
+        import difflib
+
+        close = difflib.get_close_matches(value, known, n=1)
+        hint = f" (forse «{close[0]}»?)" if close else ""
+        yield problem(record, path, f"{label} «{value}» non esiste nel catalogo{hint}", f"riferimenti.{kind}",
+                      found=value, expected=f"l'id di un file in {folder(kind)}/")
+
+
+def folder(kind: str) -> str:
+    return {"ente": "catalogo/enti", "fonte": "catalogo/fonti", "ambito": "catalogo/ambiti",
+            "servizio": "catalogo/servizi", "rete": "protocolli/reti"}.get(kind, kind)
+
+
+def comune_exists(record: LoadedRecord, path: tuple, code: str | None) -> Iterator[Problem]:
+    if code is not None and code not in comuni():
+        yield problem(record, path, f"il codice ISTAT «{code}» non corrisponde a nessun comune italiano",
+                      "riferimenti.comune", found=code, expected="un codice dell'elenco ISTAT dei comuni")
+
+
+def duplicates(record: LoadedRecord, path: tuple, values: Iterable) -> Iterator[Problem]:
+    seen = set()
+    for index, value in enumerate(values):
+        if value in seen:
+            yield problem(record, path + (index,), f"«{value}» è ripetuto nell'elenco", "valori.duplicato",
+                          found=value, expected="ogni valore una sola volta")
+        seen.add(value)

@@ -1,0 +1,294 @@
+"""Generate the catalogue's pages (Markdown files with escaped HTML bodies) from the resolved services."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from markupsafe import Markup
+
+from reti_adi.catalogue.records import Catalogue
+from reti_adi.catalogue.vocabularies import comuni, vocabulary
+from reti_adi.publish import api_models as m
+from reti_adi.publish.context import BuildContext
+from reti_adi.site.jsonld import government_service
+from reti_adi.site.pages.common import Section, by_name, data_it, fragment, page_env, title_json
+from reti_adi.site.pages.protocols import ente_sections, write_protocol_pages
+
+
+class PageWriter:
+    """Collects path -> Markdown text for every generated page."""
+
+    def __init__(self, catalogue: Catalogue, details: dict[str, m.ServizioDettaglio], ctx: BuildContext,
+                 protocols=None, select=None):
+        """select(path) -> bool: render only some pages (each site-build process renders its share)."""
+        self.select = select
+        self.catalogue = catalogue
+        self.details = details
+        self.ctx = ctx
+        self.protocols = protocols
+        self.pages: dict[str, str] = {}
+        self.env = page_env()
+
+    def render(self, path: str, template: str, **values) -> None:
+        if self.select is not None and not self.select(path):
+            return
+        url = path.removesuffix(".md").removesuffix("index").rstrip("/") + "/" if path != "index.md" else ""
+        page = "" if url == "/" else url
+        self.pages[path] = self.env.get_template(template).render(page=page, **values)
+
+    def lista(self, path: str, title: str, sections: list[Section], intro: Markup | None = None,
+              show_ambito: bool = False) -> None:
+        self.render(path, "lista.html.j2", title=title, title_json=title_json(title), intro=intro, sections=sections,
+                    show_ambito=show_ambito)
+
+    def indice(self, path: str, title: str, caption: str, headers: list[str], rows: list[dict],
+               intro: str | None = None) -> None:
+        self.render(path, "indice.html.j2", title=title, title_json=title_json(title), caption=caption,
+                    headers=headers, rows=rows, intro=intro)
+
+    def write_all(self) -> dict[str, str]:
+        if self.protocols is not None:
+            self.extra_providers = [ente_sections(self.protocols)]
+            write_protocol_pages(self, self.protocols)
+        self.services()
+        self.by_tipologia()
+        self.by_area()
+        self.enti()
+        self.fonti()
+        self.ambiti()
+        self.comuni()
+        self.da_verificare()
+        return self.pages
+
+    def services(self) -> None:
+        for s in self.details.values():
+            self.render(f"servizi/{s.id}.md", "servizio.html.j2", s=s, title_json=title_json(s.denominazione),
+                        jsonld=Markup(government_service(s, self.ctx, self.catalogue)))
+
+    def _grouped_by_tipologia(self, services: list[m.ServizioDettaglio], caption: str) -> list[Section]:
+        groups: dict[str, list] = defaultdict(list)
+        for s in services:
+            groups[s.tipologia.codice].append(s)
+        sections = []
+        for code in vocabulary("tipologie_art7").codes:
+            if code in groups:
+                label = vocabulary("tipologie_art7").label(code)
+                sections.append(Section(label, f"tipologia-{code}", services=by_name(groups[code]),
+                                        caption=f"{caption}: {label}"))
+        return sections
+
+    def by_tipologia(self) -> None:
+        voc = vocabulary("tipologie_art7")
+        groups: dict[str, list] = defaultdict(list)
+        for s in self.details.values():
+            groups[s.tipologia.codice].append(s)
+        rows = []
+        for code, entry in voc.entries.items():
+            services = by_name(groups.get(code, []))
+            title = entry["etichetta"]
+            intro = fragment("<p>{{ d }}</p><p>Fonte: art. 7, comma 1, D.Lgs. 147/2017{% if code != 'altro' %}, "
+                          "lettera {{ code }}{% endif %}.</p>", d=entry.get("descrizione", ""), code=code)
+            self.lista(f"tipologie/{code}.md", title, [Section(services=services, caption=f"Servizi: {title}")],
+                       intro, show_ambito=True)
+            rows.append({"href": f"tipologie/{code}/", "label": title,
+                         "cells": ["altro" if code == "altro" else f"lettera {code}", len(services)]})
+        self.indice("tipologie/index.md", "Servizi per tipologia", "Tipologie di sostegno",
+                    ["Tipologia", "Art. 7 c. 1", "Servizi"], rows,
+                    "Le tipologie dell'art. 7 del D.Lgs. 147/2017 e gli altri sostegni (lavoro, salute, scuola, casa).")
+
+    def by_area(self) -> None:
+        voc = vocabulary("aree_utenza")
+        groups: dict[str, list] = defaultdict(list)
+        for s in self.details.values():
+            for a in s.aree_utenza:
+                groups[a.codice].append(s)
+        rows = []
+        for code, entry in voc.entries.items():
+            services = by_name(groups.get(code, []))
+            self.lista(f"aree/{code}.md", f"Area di utenza: {entry['etichetta']}",
+                       self._grouped_by_tipologia(services, "Servizi") or [Section(services=[])], show_ambito=True)
+            rows.append({"href": f"aree/{code}/", "label": entry["etichetta"], "cells": [code, len(services)]})
+        self.indice("aree/index.md", "Servizi per area di utenza", "Aree di utenza ISTAT",
+                    ["Area", "Codice ISTAT", "Servizi"], rows)
+
+    def enti(self) -> None:
+        erogati: dict[str, list] = defaultdict(list)
+        coinvolto: dict[str, list] = defaultdict(list)
+        for s in self.details.values():
+            erogati[s.ente_erogatore.id].append(s)
+            for e in s.enti_coinvolti:
+                coinvolto[e.id].append(s)
+        rows = []
+        for record in sorted(self.catalogue.of("ente").values(), key=lambda r: r.model.denominazione.casefold()):
+            e = record.model
+            intro = fragment(ENTE_INTRO, e=e, tipo=vocabulary("tipi_ente").label(e.tipo),
+                          comune=comuni()[e.sede.comune].denominazione if e.sede else None, page=f"enti/{e.id}/")
+            sections = [Section("Servizi erogati", "servizi-erogati", services=by_name(erogati.get(e.id, [])),
+                                caption=f"Servizi erogati da {e.denominazione}")]
+            if coinvolto.get(e.id):
+                sections.append(Section("Servizi a cui partecipa", "servizi-partecipati",
+                                        services=by_name(coinvolto[e.id]),
+                                        caption=f"Servizi a cui partecipa {e.denominazione}"))
+            sections.extend(self.extra_ente_sections(e.id))
+            self.lista(f"enti/{e.id}.md", e.denominazione, sections, intro, show_ambito=True)
+            rows.append({"href": f"enti/{e.id}/", "label": e.denominazione,
+                         "cells": [vocabulary("tipi_ente").label(e.tipo), len(erogati.get(e.id, []))]})
+        self.indice("enti/index.md", "Enti", "Enti erogatori e partner", ["Ente", "Tipo", "Servizi erogati"], rows)
+
+    def extra_ente_sections(self, ente_id: str) -> list[Section]:
+        """Sections other modules (networks and protocols) add to an ente's page."""
+        return [section for provider in getattr(self, "extra_providers", []) for section in provider(self, ente_id)]
+
+    def fonti(self) -> None:
+        groups: dict[str, list] = defaultdict(list)
+        for s in self.details.values():
+            for f in s.fonti_finanziamento:
+                groups[f.id].append(s)
+        rows = []
+        for record in sorted(self.catalogue.of("fonte").values(), key=lambda r: r.model.denominazione.casefold()):
+            f = record.model
+            intro = fragment(FONTE_INTRO, f=f, tipo=vocabulary("tipi_fonte").label(f.tipo))
+            services = by_name(groups.get(f.id, []))
+            self.lista(f"fonti/{f.id}.md", f.denominazione,
+                       [Section("Servizi finanziati", "servizi", services=services,
+                                caption=f"Servizi finanziati da {f.denominazione}")], intro, show_ambito=True)
+            period = f"{data_it(f.periodo.inizio)} – {data_it(f.periodo.fine) if f.periodo.fine else 'in corso'}"
+            rows.append({"href": f"fonti/{f.id}/", "label": f.denominazione,
+                         "cells": [vocabulary("tipi_fonte").label(f.tipo), period, len(services)]})
+        self.indice("fonti/index.md", "Fonti di finanziamento", "Fonti di finanziamento",
+                    ["Fonte", "Tipo", "Periodo", "Servizi"], rows)
+
+    def ambiti(self) -> None:
+        by_ambito: dict[str, list] = defaultdict(list)
+        for s in self.details.values():
+            by_ambito[s.territorio.ambito.id].append(s)
+        rows = []
+        for record in sorted(self.catalogue.of("ambito").values(), key=lambda r: r.model.denominazione.casefold()):
+            a = record.model
+            services = by_ambito.get(a.id, [])
+            present = [s for s in services if s.stato != "non_presente"]
+            missing = by_name(s for s in services if s.stato == "non_presente")
+            capofila = self.catalogue.get("ente", a.ente_capofila)
+            page = f"ambiti/{a.id}/"
+            intro = fragment(AMBITO_INTRO, a=a, capofila=capofila, page=page, missing=len(missing),
+                          comuni_list=[(c, comuni()[c].denominazione) for c in a.comuni])
+            self.lista(f"ambiti/{a.id}.md", a.denominazione,
+                       self._grouped_by_tipologia(present, "Servizi dell'ambito") or [Section(services=[])], intro)
+            intro_missing = fragment(MISSING_INTRO, a=a, page=f"ambiti/{a.id}/non-presenti/")
+            self.lista(f"ambiti/{a.id}/non-presenti.md", f"Servizi non presenti – {a.denominazione}",
+                       [Section(services=missing, caption="Sostegni necessari ma non presenti")], intro_missing)
+            rows.append({"href": page, "label": a.denominazione,
+                         "cells": [a.regione, len(a.comuni), len(present),
+                                   Markup('<a href="{}">{}</a>').format(f"{a.id}/non-presenti/", len(missing))]})
+        self.indice("ambiti/index.md", "Ambiti territoriali", "Ambiti territoriali sociali",
+                    ["Ambito", "Regione", "Comuni", "Servizi", "Non presenti"], rows)
+
+    def da_verificare(self) -> None:
+        rows = _freshness_rows(self)
+        names = {r.id: r.model.denominazione for r in self.catalogue.of("ente").values()}
+        intro = fragment(VERIFICARE_INTRO, today=self.ctx.date, total=sum(len(v) for v in rows.values()))
+        sections = [Section(names.get(ente, ente), f"ente-{ente}",
+                            html=fragment(VERIFICARE_TABLE, rows=items, page="da-verificare/", ente=ente,
+                                       name=names.get(ente, ente)))
+                    for ente, items in sorted(rows.items(), key=lambda kv: names.get(kv[0], kv[0]).casefold())]
+        self.lista("da-verificare.md", "Da verificare", sections, intro)
+
+    def comuni(self) -> None:
+        by_comune: dict[str, list] = defaultdict(list)
+        for s in self.details.values():
+            if s.stato == "cessato":
+                continue
+            for code in s.territorio.comuni_istat:
+                by_comune[code].append(s)
+        codes = sorted({c for r in self.catalogue.of("ambito").values() for c in r.model.comuni},
+                       key=lambda c: comuni()[c].denominazione.casefold())
+        ambito_of = {c: r.model for r in self.catalogue.of("ambito").values() for c in r.model.comuni}
+        rows = []
+        for code in codes:
+            comune = comuni()[code]
+            services = by_comune.get(code, [])
+            intro = fragment(COMUNE_INTRO, comune=comune, ambito=ambito_of[code], page=f"comuni/{code}/")
+            self.lista(f"comuni/{code}.md", f"Servizi a {comune.denominazione}",
+                       self._grouped_by_tipologia(services, f"Servizi a {comune.denominazione}")
+                       or [Section(services=[])], intro)
+            rows.append({"href": f"comuni/{code}/", "label": comune.denominazione,
+                         "cells": [comune.sigla_provincia, code, ambito_of[code].denominazione, len(services)]})
+        self.indice("comuni/index.md", "Comuni", "Comuni del catalogo",
+                    ["Comune", "Provincia", "Codice ISTAT", "Ambito", "Servizi"], rows)
+
+
+def _freshness_rows(writer: "PageWriter") -> dict[str, list[tuple[str, str, str, str]]]:
+    """Per ente: (what to check, link label, link target, detail)."""
+    from datetime import timedelta
+
+    today = writer.ctx.date
+    rows: dict[str, list] = defaultdict(list)
+    for s in writer.details.values():
+        if s.stato != "cessato" and s.ultima_verifica < today - timedelta(days=365):
+            rows[s.ente_erogatore.id].append(("Informazioni non verificate da oltre 12 mesi", s.denominazione,
+                                              f"servizi/{s.id}/", f"ultima verifica {data_it(s.ultima_verifica)}"))
+    for record in writer.catalogue.of("fonte").values():
+        f = record.model
+        if f.periodo.fine and f.periodo.fine < today:
+            for s in writer.details.values():
+                if s.stato in ("attivo", "sospeso") and any(x.id == f.id for x in s.fonti_finanziamento):
+                    rows[s.ente_erogatore.id].append(("Fonte di finanziamento terminata", s.denominazione,
+                                                      f"servizi/{s.id}/",
+                                                      f"{f.denominazione}, terminata il {data_it(f.periodo.fine)}"))
+    if writer.protocols is not None:
+        for p in writer.protocols.protocolli.values():
+            if p.stato == "vigente" and p.scadenza and p.scadenza <= today + timedelta(days=60):
+                for parte in p.parti:
+                    rows[parte].append(("Protocollo in scadenza", p.titolo, f"protocolli/{p.id}/",
+                                        f"scadenza {data_it(p.scadenza)}"))
+    return rows
+
+
+ENTE_INTRO = """<dl class="ra-dl">
+<dt>Tipo</dt><dd>{{ tipo }}</dd>
+{% if e.codice_fiscale %}<dt>Codice fiscale</dt><dd>{{ e.codice_fiscale }}</dd>{% endif %}
+{% if e.codice_ipa %}<dt>Codice IPA</dt><dd>{{ e.codice_ipa }}</dd>{% endif %}
+{% if e.runts %}<dt>RUNTS</dt><dd>n. {{ e.runts.numero_repertorio }}, sezione {{ e.runts.sezione | replace('_', ' ') }}</dd>{% endif %}
+{% if e.sede %}<dt>Sede</dt><dd>{{ e.sede.indirizzo }}, {{ e.sede.cap }} {{ comune }}</dd>{% endif %}
+{% if e.sito_web %}<dt>Sito</dt><dd><a href="{{ e.sito_web }}" rel="nofollow noopener">{{ e.sito_web }}</a></dd>{% endif %}
+{% if e.contatti and e.contatti.telefono %}<dt>Telefono</dt><dd>{{ e.contatti.telefono }}</dd>{% endif %}
+{% if e.contatti and e.contatti.email %}<dt>Email</dt><dd><a href="mailto:{{ e.contatti.email }}">{{ e.contatti.email }}</a></dd>{% endif %}
+</dl>
+{% if e.descrizione %}{{ e.descrizione | markdown }}{% endif %}"""
+
+FONTE_INTRO = """<dl class="ra-dl">
+<dt>Tipo</dt><dd>{{ tipo }}</dd>
+{% if f.programma %}<dt>Programma</dt><dd>{{ f.programma }}</dd>{% endif %}
+<dt>Periodo</dt><dd>dal {{ f.periodo.inizio | data }}{% if f.periodo.fine %} al {{ f.periodo.fine | data }}{% endif %}</dd>
+{% if f.cup %}<dt>CUP</dt><dd>{{ f.cup }}</dd>{% endif %}
+</dl>
+{% if f.note %}{{ f.note | markdown }}{% endif %}"""
+
+AMBITO_INTRO = """<dl class="ra-dl">
+<dt>Regione</dt><dd>{{ a.regione }}</dd>
+<dt>Ente capofila</dt><dd><a href="{{ url(page, 'enti/' ~ a.ente_capofila ~ '/') }}">{{ capofila.denominazione }}</a></dd>
+{% for c in a.codici_esterni %}<dt>Codice ({{ c.sistema }})</dt><dd>{{ c.codice }}</dd>{% endfor %}
+</dl>
+{% if a.descrizione %}{{ a.descrizione | markdown }}{% endif %}
+<h2 id="comuni">Comuni</h2>
+<ul class="ra-comuni">{% for code, name in comuni_list %}<li><a href="{{ url(page, 'comuni/' ~ code ~ '/') }}">{{ name }}</a></li>{% endfor %}</ul>
+<p><a href="{{ url(page, 'ambiti/' ~ a.id ~ '/non-presenti/') }}">Servizi necessari ma non presenti nell'ambito: {{ missing }}</a> ·
+<a href="{{ url(page, 'api/v1/ambiti/' ~ a.id ~ '/sostegni.json') }}">Sostegni dell'ambito in JSON</a></p>"""
+
+MISSING_INTRO = """<p>Sostegni che servono ai nuclei dell'ambito <a href="{{ url(page, 'ambiti/' ~ a.id ~ '/') }}">{{ a.denominazione }}</a>
+ma che oggi non sono disponibili sul territorio. I case manager li registrano nei Patti come «sostegni non presenti»:
+questa pagina rende visibile la domanda inevasa a chi programma i servizi.</p>"""
+
+COMUNE_INTRO = """<p>Servizi attivi, sospesi o necessari ma non presenti per chi vive a {{ comune.denominazione }}
+({{ comune.sigla_provincia }}, codice ISTAT {{ comune.codice_istat }}), nell'ambito
+<a href="{{ url(page, 'ambiti/' ~ ambito.id ~ '/') }}">{{ ambito.denominazione }}</a>.</p>"""
+
+VERIFICARE_INTRO = """<p>Le informazioni che ogni ente dovrebbe confermare al segretariato sociale, alla data del
+{{ today | data }}: servizi non verificati da oltre 12 mesi, servizi finanziati da fonti terminate e protocolli
+in scadenza entro 60 giorni. {% if total %}Da verificare: {{ total }}.{% else %}Non c'è nulla da verificare.{% endif %}</p>"""
+
+VERIFICARE_TABLE = """<p><a href="{{ url(page, 'enti/' ~ ente ~ '/') }}">Scheda dell'ente</a></p>
+<table class="ra-table"><caption>Da verificare per {{ name }}</caption>
+<thead><tr><th scope="col">Cosa</th><th scope="col">Scheda</th><th scope="col">Dettaglio</th></tr></thead>
+<tbody>{% for what, label, href, detail in rows %}<tr><td>{{ what }}</td><td><a href="{{ url(page, href) }}">{{ label }}</a></td><td>{{ detail }}</td></tr>{% endfor %}</tbody>
+</table>"""

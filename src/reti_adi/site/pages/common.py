@@ -1,0 +1,71 @@
+"""What every generated page shares: labels, Italian dates, opening hours, the template environment."""
+
+from __future__ import annotations
+
+import html
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+
+from markupsafe import Markup
+
+from reti_adi.catalogue.models.common import GIORNI
+from reti_adi.catalogue.vocabularies import comuni
+from reti_adi.publish import api_models as m
+from reti_adi.site.render import relative_url, templates
+
+STATI = {"attivo": "Attivo", "sospeso": "Sospeso", "cessato": "Cessato", "non_presente": "Non presente"}
+MESI = ("gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre",
+        "novembre", "dicembre")
+GIORNI_LABEL = dict(zip(GIORNI, ("Lunedì", "Martedì", "Mercoledì", "Giovedì", "Venerdì", "Sabato", "Domenica")))
+
+
+def data_it(value: date) -> str:
+    return f"{value.day} {MESI[value.month - 1]} {value.year}"
+
+
+def orari(sede: m.SedeOut) -> list[tuple[str, str]]:
+    by_day: dict[str, list[str]] = defaultdict(list)
+    for fascia in sede.orari:
+        for giorno in fascia.giorni:
+            by_day[giorno].append(f"{fascia.dalle}–{fascia.alle}")
+    return [(GIORNI_LABEL[g], ", ".join(sorted(by_day[g]))) for g in GIORNI if g in by_day]
+
+
+@cache
+def page_env():
+    env = templates()
+    env.globals.update(STATI=STATI, url=relative_url, orari=orari,
+                       comune_name=lambda code: comuni()[code].denominazione)
+    env.filters["data"] = data_it
+    return env
+
+
+def title_json(text: str) -> str:
+    """Front-matter title: mkdocs themes print it without escaping, so it is escaped here."""
+    return json.dumps(html.escape(" ".join(text.split())), ensure_ascii=False)
+
+
+def by_name(services: Iterable[m.ServizioDettaglio]) -> list[m.ServizioDettaglio]:
+    return sorted(services, key=lambda s: (s.denominazione.casefold(), s.id))
+
+
+@dataclass
+class Section:
+    heading: str | None = None
+    anchor: str | None = None
+    html: Markup | None = None
+    services: list | None = None
+    caption: str = ""
+
+
+@cache
+def compiled(template: str):
+    return page_env().from_string(template)
+
+
+def fragment(template: str, **values) -> Markup:
+    return Markup(compiled(template).render(**values))

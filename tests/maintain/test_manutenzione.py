@@ -1,0 +1,242 @@
+"""Maintaining a catalogue through pull requests: diff, init, nuovo, importa/esporta, CI templates."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from reti_adi.check import check
+from reti_adi.cli import app
+from reti_adi.maintain.diff import diff_versions
+from reti_adi.reporters.diff_report import diff_markdown
+
+from ..conftest import REFERENCE_DATE, run_cli
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def git(root: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, text=True,
+                          env={"GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "t@example.it",
+                               "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "t@example.it",
+                               "HOME": str(root), "PATH": "/usr/bin:/bin"}).stdout
+
+
+@pytest.fixture
+def catalogue_repo(catalogue_copy):
+    git(catalogue_copy, "init", "-q", "-b", "main")
+    git(catalogue_copy, "add", "-A")
+    git(catalogue_copy, "commit", "-qm", "primo")
+    return catalogue_copy
+
+
+def test_diff_across_two_real_commits(catalogue_repo):
+    servizi = catalogue_repo / "catalogo" / "servizi"
+    edited = servizi / "emporio-solidale.yaml"
+    edited.write_text(edited.read_text().replace("posti_disponibili: 120", "posti_disponibili: 90"))
+    (servizi / "trasporto-sociale.yaml").unlink()
+    (servizi / "doposcuola-solidale.yaml").rename(servizi / "doposcuola-budrio.yaml")
+    renamed = servizi / "doposcuola-budrio.yaml"
+    renamed.write_text(renamed.read_text().replace("id: doposcuola-solidale", "id: doposcuola-budrio"))
+    (servizi / "sottocartella").mkdir()
+    (servizi / "mediazione-familiare.yaml").rename(servizi / "sottocartella" / "mediazione-familiare.yaml")
+    stale = servizi / "pasti-a-domicilio.yaml"
+    stale.write_text(stale.read_text().replace("ultima_verifica: 2026-09-15", "ultima_verifica: 2024-01-10"))
+    git(catalogue_repo, "add", "-A")
+    git(catalogue_repo, "commit", "-qm", "secondo")
+
+    diff = diff_versions(catalogue_repo, "HEAD~1", "HEAD", REFERENCE_DATE)
+    assert [c.id for c in diff.removed] == ["trasporto-sociale"]
+    assert [(c.renamed_from, c.id) for c in diff.renamed] == [("doposcuola-solidale", "doposcuola-budrio")]
+    assert not diff.added  # a rename and a move are not reported as remove + add
+    modified = {c.id: c for c in diff.modified}
+    assert set(modified) == {"emporio-solidale", "pasti-a-domicilio"}
+    change = modified["emporio-solidale"].changes[0]
+    assert (change.field, change.before, change.after) == ("posti_disponibili", 120, 90)
+    assert [p.file for p in diff.new_warnings] == ["catalogo/servizi/pasti-a-domicilio.yaml"]
+
+    text = diff_markdown(diff)
+    assert "## Modifiche al catalogo: HEAD~1 → HEAD" in text
+    assert "| `posti_disponibili` | `120` | `90` |" in text
+    assert "**Rinominato** `doposcuola-solidale` → `doposcuola-budrio`" in text
+    assert "**Rimosso** `trasporto-sociale`" in text
+    assert "### Nuovi avvisi" in text and "non verificate da più di 12 mesi" in text
+
+    proc = run_cli("--root", str(catalogue_repo), "diff", "HEAD~1", "HEAD", "--format", "json")
+    payload = json.loads(proc.stdout)
+    assert proc.returncode == 0 and payload["rimossi"][0]["id"] == "trasporto-sociale"
+
+
+def test_diff_between_two_directories(catalogue_copy, tmp_path, repo_root):
+    edited = catalogue_copy / "catalogo/fonti/fnps-2026.yaml"
+    edited.write_text(edited.read_text().replace("fine: 2026-12-31", "fine: 2027-12-31"))
+    diff = diff_versions(repo_root, str(repo_root), str(catalogue_copy), REFERENCE_DATE)
+    assert [(c.kind, c.id) for c in diff.modified] == [("fonte", "fnps-2026")]
+    assert diff.modified[0].changes[0].field == "periodo.fine"
+
+
+def test_init_creates_a_repository_whose_check_and_build_pass(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")
+    target = tmp_path / "catalogo-nuovo"
+    proc = run_cli("init", str(target), "--titolo", "Catalogo dell'ambito di prova")
+    assert proc.returncode == 0, proc.stderr
+    for name in (".github/workflows/catalogo.yml", ".gitlab-ci.yml", ".vscode/settings.json", "mkdocs.yml",
+                 "schemas/servizio.schema.json", "site_src/index.md", ".git"):
+        assert (target / name).exists(), name
+    assert run_cli("check", str(target)).returncode == 0
+    proc = run_cli("build", str(target))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert (target / "build/servizi/sportello-sociale-budrio/index.html").is_file()
+    assert "Catalogo dell&#39;ambito di prova" in (target / "build/index.html").read_text() or \
+        "Catalogo dell'ambito di prova" in (target / "build/index.html").read_text()
+    again = run_cli("init", str(target))
+    assert again.returncode == 1 and "non sovrascrive" in again.stderr
+
+
+def test_nuovo_skeleton_passes_check_once_placeholders_are_filled(catalogue_copy):
+    proc = run_cli("--root", str(catalogue_copy), "nuovo", "servizio", "gruppo-auto-aiuto",
+                   "--ente-erogatore", "odv-rete-solidale", "--ambito", "pianura-est")
+    assert proc.returncode == 0, proc.stderr
+    path = catalogue_copy / "catalogo/servizi/gruppo-auto-aiuto.yaml"
+    text = path.read_text()
+    assert text.startswith("# yaml-language-server: $schema=../../schemas/servizio.schema.json")
+    assert "# sedi:" in text  # optional fields are commented examples
+    result = check(catalogue_copy, REFERENCE_DATE)
+    placeholders = [p for p in result.errors if p.file.endswith("gruppo-auto-aiuto.yaml")]
+    assert {p.rule for p in placeholders} == {"valori.segnaposto"}
+    assert {p.field for p in placeholders} == {"denominazione", "descrizione"}
+    path.write_text(text.replace('denominazione: "DA COMPILARE"', "denominazione: Gruppo di auto aiuto")
+                    .replace('descrizione: "DA COMPILARE"', "descrizione: Incontri settimanali tra pari."))
+    assert check(catalogue_copy, REFERENCE_DATE).errors == []
+    again = run_cli("--root", str(catalogue_copy), "nuovo", "servizio", "gruppo-auto-aiuto")
+    assert again.returncode == 1 and "non sovrascrive" in again.stderr
+    assert "Incontri settimanali" in path.read_text()
+
+
+@pytest.mark.parametrize("kind", ["ente", "fonte", "ambito", "rete", "protocollo"])
+def test_every_skeleton_parses_and_only_placeholders_fail(catalogue_copy, kind):
+    proc = run_cli("--root", str(catalogue_copy), "nuovo", kind, f"prova-{kind}")
+    assert proc.returncode == 0, proc.stderr
+    result = check(catalogue_copy, REFERENCE_DATE)
+    mine = [p for p in result.errors if f"prova-{kind}" in p.file]
+    assert mine, "uno scheletro non compilato non deve passare il controllo"
+    # every error is the consequence of a placeholder left in the skeleton
+    tokens = ("DA COMPILARE", "da-compilare", "000000")
+    for problem in mine:
+        assert any(t in problem.message + (problem.found or "") for t in tokens), (problem.rule, problem.message)
+
+
+def _workbook(path: Path, rows: list[list]) -> None:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Servizi"
+    sheet.append(["ID", "Denominazione", "Descrizione", "Tipologia", "Ente erogatore", "Ambito", "Stato",
+                  "Data di avvio", "Ultima verifica", "Sede - indirizzo", "Sede - comune", "Sede - CAP",
+                  "Sede - orari", "Aree di utenza"])
+    for row in rows:
+        sheet.append(row)
+    workbook.save(path)
+
+
+def test_import_with_one_bad_row_writes_nothing_and_names_the_row(catalogue_copy, tmp_path):
+    import datetime as dt
+
+    good = ["sportello-lavoro", "Sportello lavoro", "Orientamento al lavoro.", "altro", "cpi-san-giorgio",
+            "pianura-est", "attivo", dt.datetime(2025, 1, 7), "2026-10-01", "Via Roma 1", 37008, 40054,
+            "lunedi, mercoledi 09:00-12:30", "POV"]
+    bad = ["corso-cucina", "Corso di cucina", "Corso.", "z", "coop-il-ponte", "pianura-est", "attivo",
+           "2025-01-07", "2026-10-01", None, None, None, None, "FAM"]
+    source = tmp_path / "servizi.xlsx"
+    _workbook(source, [good, bad])
+    proc = run_cli("--root", str(catalogue_copy), "importa", str(source), "--data-riferimento", "2026-11-22")
+    assert proc.returncode == 1
+    assert "foglio «Servizi», riga 3, colonna D («Tipologia»)" in proc.stdout
+    assert "Nessun file scritto" in proc.stdout
+    assert not (catalogue_copy / "catalogo/servizi/sportello-lavoro.yaml").exists()
+    # a reference to a missing ente is caught too, with the row
+    bad[3], bad[4] = "d", "ente-inesistente"
+    _workbook(source, [good, bad])
+    proc = run_cli("--root", str(catalogue_copy), "importa", str(source), "--data-riferimento", "2026-11-22")
+    assert proc.returncode == 1 and "servizi.xlsx [Servizi]:3:" in proc.stdout
+    bad[4] = "coop-il-ponte"
+    _workbook(source, [good, bad])
+    proc = run_cli("--root", str(catalogue_copy), "importa", str(source), "--data-riferimento", "2026-11-22")
+    assert proc.returncode == 0, proc.stdout
+    written = yaml.safe_load((catalogue_copy / "catalogo/servizi/sportello-lavoro.yaml").read_text())
+    assert written["sedi"][0]["comune"] == "037008" and written["sedi"][0]["cap"] == "40054"  # zeros restored
+    assert written["sedi"][0]["orari"] == [{"giorni": ["lunedi", "mercoledi"], "dalle": "09:00", "alle": "12:30"}]
+    assert check(catalogue_copy, REFERENCE_DATE).errors == []
+
+
+def test_import_then_export_round_trips_the_values(catalogue_copy, tmp_path):
+    from reti_adi.catalogue.loader import load_catalogue
+
+    workbook = tmp_path / "catalogo.xlsx"
+    assert run_cli("--root", str(catalogue_copy), "esporta", "--xlsx", str(workbook)).returncode == 0
+    fresh = tmp_path / "nuovo"
+    (fresh / "catalogo").mkdir(parents=True)
+    shutil.copytree(catalogue_copy / "catalogo/ambiti", fresh / "catalogo/ambiti")
+    proc = run_cli("--root", str(fresh), "importa", str(workbook), "--data-riferimento", "2026-11-22")
+    assert proc.returncode == 0, proc.stdout
+    before, after = load_catalogue(catalogue_copy), load_catalogue(fresh)
+    for kind in ("servizio", "ente", "fonte"):
+        assert set(before.of(kind)) == set(after.of(kind))
+        for record_id, record in before.of(kind).items():
+            assert after.of(kind)[record_id].model == record.model, record_id
+    workbook_again = tmp_path / "di-nuovo.xlsx"
+    assert run_cli("--root", str(fresh), "esporta", "--xlsx", str(workbook_again)).returncode == 0
+
+
+def _commands_in(text: str) -> list[str]:
+    return re.findall(r"reti-adi[ \t]+(?:--root[ \t]+\S+[ \t]+)?([a-z]+)", text)
+
+
+@pytest.mark.parametrize("template", ["templates/ci/github-actions.yml", "templates/ci/gitlab-ci.yml",
+                                      ".pre-commit-hooks.yaml", "templates/repo/pre-commit-config.yaml"])
+def test_ci_templates_are_valid_yaml_and_call_existing_commands(template):
+    text = (REPO / template).read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    assert data
+    commands = _commands_in(text)
+    assert commands, "il modello non usa reti-adi"
+    assert set(commands) <= set(app.commands), set(commands) - set(app.commands)
+    if template.endswith("github-actions.yml"):
+        steps = [s for job in data["jobs"].values() for s in job["steps"]]
+        assert any("reti-adi check --format github" in s.get("run", "") for s in steps)
+        assert any("reti-adi diff" in s.get("run", "") for s in steps)
+        assert any("upload-pages-artifact" in s.get("uses", "") for s in steps)
+
+
+def test_check_options_used_by_templates_exist():
+    """`--format github` and `--format json` as the templates use them."""
+    assert {"github", "json", "testo"} <= set(app.commands["check"].params[1].type.choices)
+    assert json.loads((REPO / ".vscode/settings.json").read_text())["yaml.schemas"]
+
+
+def test_da_verificare_page_lists_stale_items_per_ente(repo_root):
+    import dataclasses
+
+    from reti_adi.check import load_and_check
+    from reti_adi.publish.api import build_api
+    from reti_adi.publish.context import make_context
+    from reti_adi.site.pages.catalogue import PageWriter
+
+    catalogue, _ = load_and_check(repo_root, REFERENCE_DATE)
+    ctx = dataclasses.replace(make_context(catalogue, []), generated_at="2027-05-15T00:00:00Z")
+    pub = build_api(catalogue, ctx, None)
+    page = PageWriter(catalogue, pub.details, ctx, pub.protocols).write_all()["da-verificare.md"]
+    molinella = page[page.index("Comune di Molinella"):]
+    assert "Sportello sociale di Molinella" in molinella.split("</table>")[0]
+    assert "Informazioni non verificate da oltre 12 mesi" in page
+    # the Allegato II protocol expires on 2027-06-30: within 60 days of 2027-05-15, shown to each party
+    caf = page[page.index("CAF Pianura"):].split("</table>")[0]
+    assert "Protocollo in scadenza" in caf
+    assert "Fonte di finanziamento terminata" in page  # FNPS 2026 ended on 2026-12-31
