@@ -32,6 +32,10 @@ def main() -> None:
         from mkdocs.config import load_config
 
         mkdocs_build(load_config(config_file=str(root / "mkdocs.yml")))
+    elif step == "zensical":
+        import subprocess
+
+        subprocess.run(["zensical", "build", "-f", str(root / "mkdocs.yml")], check=True, capture_output=True)
     else:
         sys.exit(f"passo sconosciuto: {step}")
     seconds = time.perf_counter() - started

@@ -135,11 +135,16 @@ def first_search_bytes(site: Path, query: str, comune: str, regione: str) -> dic
     return totals
 
 
-def baseline_docs(catalogue_root: Path, target: Path) -> int:
-    """The same service pages, in a plain mkdocs-material project with its built-in search."""
+def baseline_docs(catalogue_root: Path, target: Path, only_services: bool = False) -> int:
+    """A plain mkdocs-material project over the pages the build produces, written the way a competent
+    user would: the project's own explicit nav (generated pages out of it), the built-in search plugin,
+    no reti-adi hooks or theme overrides. only_services keeps just the service pages (second reference)."""
+    from mkdocs.utils.yaml import yaml_load
+
     from reti_adi.check import load_and_check
     from reti_adi.publish.api import build_api
     from reti_adi.publish.context import make_context
+    from reti_adi.resources import catalogue_or_default
     from reti_adi.site.pages.catalogue import PageWriter
 
     catalogue, _ = load_and_check(catalogue_root)
@@ -147,17 +152,30 @@ def baseline_docs(catalogue_root: Path, target: Path) -> int:
     pub = build_api(catalogue, ctx, None)
     pages = PageWriter(catalogue, pub.details, ctx, pub.protocols).write_all()
     docs = target / "docs"
-    (docs / "servizi").mkdir(parents=True)
-    (docs / "index.md").write_text("# Catalogo\n", encoding="utf-8")
+    if only_services:
+        (docs / "servizi").mkdir(parents=True)
+        (docs / "index.md").write_text("# Catalogo\n", encoding="utf-8")
+    else:
+        shutil.copytree(catalogue_or_default(catalogue_root, "site_src"), docs)
     count = 0
     for path, text in pages.items():
-        if path.startswith("servizi/"):
-            (docs / path).write_text(text, encoding="utf-8")
-            count += 1
-    (target / "mkdocs.yml").write_text(
-        "site_name: Baseline\ntheme:\n  name: material\n  language: it\n  font: false\nplugins:\n  - search\n"
-        f"docs_dir: {docs}\nsite_dir: {target / 'site'}\n", encoding="utf-8")
-    return count
+        if only_services and not path.startswith("servizi/"):
+            continue
+        (docs / path).parent.mkdir(parents=True, exist_ok=True)
+        (docs / path).write_text(text, encoding="utf-8")
+        count += 1
+    with catalogue_or_default(catalogue_root, "mkdocs.yml").open(encoding="utf-8") as handle:
+        config = yaml_load(handle) or {}
+    config.update(docs_dir=str(docs), site_dir=str(target / "site"), plugins=["search"])
+    config.pop("hooks", None)
+    config.setdefault("theme", {}).pop("custom_dir", None)
+    if only_services:
+        config["nav"] = [{"Home": "index.md"}]
+        config.pop("extra_css", None)
+    import yaml
+
+    (target / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return count if only_services else sum(1 for _ in docs.rglob("*.md"))
 
 
 def run_size(services: int, workdir: Path, baseline_timeout: float, reuse: bool = False) -> dict:
@@ -224,16 +242,22 @@ def run_size(services: int, workdir: Path, baseline_timeout: float, reuse: bool 
                                      "byte_scaricati": fetched, "byte_dataset": dataset,
                                      "percentuale": 100 * fetched / dataset}
     if baseline_timeout > 0:
-        base_dir = workdir / f"baseline-{services}"
-        pages = baseline_docs(root, base_dir)
-        result = measure("baseline", str(base_dir), timeout=baseline_timeout)
-        figures["baseline"] = {"pagine": pages, "secondi": result.get("secondi"),
-                               "interrotto_dopo_s": result.get("interrotto_dopo"), "rss_mb": result.get("rss_mb")}
-        reference = result.get("secondi") or result.get("interrotto_dopo")
-        figures["baseline"]["rapporto_build_su_baseline"] = build["secondi"] / reference
-        search_index = base_dir / "site" / "search" / "search_index.json"
-        if search_index.exists():
-            figures["baseline"]["indice_lunr_mb"] = search_index.stat().st_size / 1e6
+        figures["baseline"] = {}
+        variants = [("completa", "baseline", False), ("solo_servizi", "baseline", True)]
+        if shutil.which("zensical"):
+            variants.append(("zensical", "zensical", False))
+        for name, step, only_services in variants:
+            base_dir = workdir / f"baseline-{services}-{name}"
+            shutil.rmtree(base_dir, ignore_errors=True)
+            pages = baseline_docs(root, base_dir, only_services)
+            result = measure(step, str(base_dir), timeout=baseline_timeout)
+            entry = {"pagine": pages, "secondi": result.get("secondi"),
+                     "interrotto_dopo_s": result.get("interrotto_dopo"), "rss_mb": result.get("rss_mb"),
+                     "rss_figli_mb": result.get("rss_figli_mb")}
+            if entry["secondi"]:
+                entry["rapporto_build_su_baseline"] = build["secondi"] / entry["secondi"]
+            figures["baseline"][name] = entry
+            shutil.rmtree(base_dir, ignore_errors=True)
     shutil.rmtree(previous, ignore_errors=True)
     return figures
 
@@ -277,17 +301,17 @@ def report(figures: dict) -> str:
     r = figures["risincronizzazione"]
     lines.append(f"- risincronizzazione dopo {r['servizi_modificati']} servizi modificati: {r['byte_scaricati'] / 1e3:.0f}"
                  f" KB su {r['byte_dataset'] / 1e6:.1f} MB ({r['percentuale']:.2f}%)")
-    base = figures.get("baseline")
-    if base:
-        if base["secondi"] is not None:
-            lines.append(f"- baseline mkdocs-material + ricerca integrata ({base['pagine']} pagine): "
-                         f"{base['secondi']:.1f} s, picco {base['rss_mb']:.0f} MB, indice lunr "
-                         f"{base.get('indice_lunr_mb', 0):.1f} MB; rapporto build/baseline "
-                         f"{base['rapporto_build_su_baseline']:.2f}")
-        else:
-            lines.append(f"- baseline mkdocs-material + ricerca integrata ({base['pagine']} pagine): interrotta dopo "
-                         f"{base['interrotto_dopo_s']:.0f} s; rapporto build/baseline < "
-                         f"{base['rapporto_build_su_baseline']:.2f}")
+    labels = {"completa": "mkdocs-material + ricerca integrata, stesse pagine, nav esplicito",
+              "solo_servizi": "mkdocs-material + ricerca integrata, solo le pagine dei servizi",
+              "zensical": "Zensical, stesse pagine"}
+    for name, base in (figures.get("baseline") or {}).items():
+        if base["secondi"] is None:  # an interrupted run gives no ratio, only a lower bound on the baseline
+            lines.append(f"- baseline {labels[name]} ({base['pagine']} pagine): interrotta dopo "
+                         f"{base['interrotto_dopo_s']:.0f} s, nessun rapporto")
+            continue
+        memory = max(base["rss_mb"] or 0, base.get("rss_figli_mb") or 0)
+        lines.append(f"- baseline {labels[name]} ({base['pagine']} pagine): {base['secondi']:.1f} s, picco "
+                     f"{memory:.0f} MB; rapporto build/baseline {base['rapporto_build_su_baseline']:.2f}")
     return "\n".join(lines)
 
 
