@@ -8,7 +8,8 @@ from datetime import date, timedelta
 from reti_adi.catalogue.records import Catalogue, LoadedRecord
 from reti_adi.catalogue.vocabularies import comuni, regioni, vocabulary
 from reti_adi.rules.problems import Problem
-from reti_adi.rules.registry import comune_exists, duplicates, problem, reference, rule
+from reti_adi.publish.identity import catalogue_namespace
+from reti_adi.rules.registry import comune_exists, duplicates, folder, problem, reference, rule
 
 FRESHNESS_DAYS = 365
 
@@ -22,6 +23,13 @@ def check_meta(catalogue: Catalogue, today: date) -> Iterator[Problem]:
         return
     yield from reference(catalogue, catalogue.meta, ("editore",), "ente", catalogue.meta.model.editore,
                           "l'ente editore")
+    editore = catalogue.get("ente", catalogue.meta.model.editore)
+    if editore is not None and catalogue_namespace(catalogue) is None:
+        yield problem(catalogue.meta, ("editore",),
+                      f"l'ente editore «{editore.id}» non ha il codice IPA: senza, le schede pubblicate non hanno "
+                      "un identificativo globale e le piattaforme non possono unire questo catalogo ad altri",
+                      "catalogo.identita", severity="avviso",
+                      expected=f"codice_ipa nel file {folder('ente')}/{editore.id}.yaml")
 
 
 @rule

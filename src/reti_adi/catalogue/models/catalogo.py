@@ -48,6 +48,8 @@ class Catalogo(Record):
     """Ente che pubblica il catalogo (id di un ente)."""
     licenza: Literal["CC-BY-4.0", "CC0-1.0", "IODL-2.0"] = "CC-BY-4.0"
     url_sito: Url | None = None
+    codice_catalogo: Id | None = None
+    """Solo se l'editore pubblica più cataloghi: distingue gli identificativi globali (codice IPA + codice)."""
     dati_dimostrativi: bool = False
     """Vero per cataloghi di esempio: il sito lo segnala in ogni pagina."""
 
