@@ -1,0 +1,1 @@
+"""Federation: harvest many ambiti's publications into one regional or national portal."""

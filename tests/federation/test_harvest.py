@@ -1,0 +1,175 @@
+"""Harvest of a federation fixture: several small publications built by reti-adi, served on 127.0.0.1,
+one broken and one unreachable; incremental re-harvest counted request by request."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+
+from reti_adi.federation.harvest import COPIES_DIR, harvest
+from reti_adi.federation.sources import SourcesError, load_sources
+from reti_adi.federation.transport import Limits
+
+from .publications import CountingServer, publish, service_yaml, write_catalogue
+
+FAST = Limits(timeout=2.0, retries=1, retry_pause=0.05)
+
+AMBITI = {
+    # ambito id: (IPA code, comuni, services) - "sportello-sociale" is a local id of two ambiti
+    "pianura-est": ("urg_bo", ["037002", "037003"], ["sportello-sociale", "emporio-solidale", "doposcuola"]),
+    "imola": ("ncir_bo", ["037032", "037013"], ["sportello-sociale", "centro-famiglie"]),
+    "appennino": ("ucam_bo", ["037033"], ["trasporto-sociale", "custode-sociale"]),
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def publications(tmp_path_factory) -> Path:
+    """Built once: tests copy the served folder before changing anything in it."""
+    base = tmp_path_factory.mktemp("federazione")
+    for ambito, (ipa, comuni, services) in AMBITI.items():
+        publish(write_catalogue(base / "repo" / ambito, ambito, ipa, comuni, services),
+                base / "pubblicazioni" / ambito)
+    return base
+
+
+@pytest.fixture
+def federation(publications, tmp_path):
+    """Served publications (three good, one broken), the sources file, and the harvest folder."""
+    served = tmp_path / "servite"
+    shutil.copytree(publications / "pubblicazioni", served)
+    shutil.copytree(served / "imola", served / "rotta")
+    (served / "rotta" / "api" / "v1" / "stato.json").write_text("{non è json", encoding="utf-8")
+    with CountingServer(served) as server:
+        lines = ["titolo: Portale di prova", "sorgenti:"]
+        for name in [*AMBITI, "rotta"]:
+            lines += [f"  - id: {name}", f"    url: {server.url}/{name}/"]
+        lines += ["  - id: irraggiungibile", f"    url: http://127.0.0.1:{_free_port()}/"]
+        sources_file = tmp_path / "sorgenti.yaml"
+        sources_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        yield server, served, sources_file, tmp_path / "raccolta"
+
+
+def run(sources_file: Path, folder: Path):
+    return harvest(load_sources(sources_file), sources_file, folder, FAST, workers=3)
+
+
+def test_harvest_keeps_every_valid_source_and_reports_the_broken_and_unreachable(federation):
+    server, _, sources_file, folder = federation
+    report = run(sources_file, folder)
+    outcome = {s.id: s for s in report.sources}
+    assert {k: outcome[k].esito for k in outcome} == {
+        "pianura-est": "aggiornata", "imola": "aggiornata", "appennino": "aggiornata",
+        "rotta": "errore", "irraggiungibile": "errore"}
+    assert "stato.json" in outcome["rotta"].messaggio and "JSON" in outcome["rotta"].messaggio
+    assert "non raggiungibile" in outcome["irraggiungibile"].messaggio
+    assert "esclusa dal portale" in outcome["irraggiungibile"].describe()
+    for ambito, (_, _, services) in AMBITI.items():
+        copy = folder / COPIES_DIR / ambito
+        assert sorted(p.stem for p in (copy / "servizi").iterdir()) == sorted(services)
+        assert json.loads((copy / "ambiti.json").read_bytes())["ambiti"][0]["id"] == ambito
+    assert not (folder / COPIES_DIR / "rotta").exists()
+    # first harvest of a source: stato.json, index.json, the three lists, one file per service
+    assert sum(server.under("/imola/").values()) == 2 + 3 + 2
+
+
+def test_an_unchanged_source_costs_one_request_and_a_changed_one_only_its_changed_files(federation, tmp_path):
+    server, served, sources_file, folder = federation
+    run(sources_file, folder)
+    server.requests.clear()
+    root = tmp_path / "repo-imola"
+    ipa, comuni, services = AMBITI["imola"]
+    write_catalogue(root, "imola", ipa, comuni, services)
+    changed = service_yaml("centro-famiglie", "imola", "capofila-imola", denominazione="Centro per le famiglie")
+    (root / "catalogo" / "servizi" / "centro-famiglie.yaml").write_text(json.dumps(changed), encoding="utf-8")
+    publish(root, served / "imola")
+
+    report = run(sources_file, folder)
+    outcome = {s.id: s for s in report.sources}
+    assert outcome["pianura-est"].esito == outcome["appennino"].esito == "invariata"
+    assert server.under("/pianura-est/") == {"/pianura-est/api/v1/stato.json": 1}
+    assert server.under("/appennino/") == {"/appennino/api/v1/stato.json": 1}
+    assert server.under("/imola/") == {"/imola/api/v1/stato.json": 1, "/imola/api/v1/index.json": 1,
+                                       "/imola/api/v1/servizi/centro-famiglie.json": 1}
+    assert outcome["imola"].esito == "aggiornata"
+    copy = folder / COPIES_DIR / "imola" / "servizi"
+    assert json.loads((copy / "centro-famiglie.json").read_bytes())["denominazione"] == "Centro per le famiglie"
+    assert (copy / "sportello-sociale.json").is_file()
+
+
+def test_a_source_broken_after_a_good_harvest_keeps_its_last_good_copy(federation):
+    server, served, sources_file, folder = federation
+    run(sources_file, folder)
+    service = served / "appennino" / "api" / "v1" / "servizi" / "custode-sociale.json"
+    data = json.loads(service.read_bytes())
+    del data["denominazione"]
+    service.write_text(json.dumps(data), encoding="utf-8")
+    index = served / "appennino" / "api" / "v1" / "index.json"  # a manifest that agrees with the broken file
+    manifest = json.loads(index.read_bytes())
+    import hashlib
+    for entry in manifest["file"]:
+        if entry["percorso"] == "servizi/custode-sociale.json":
+            entry["sha256"] = hashlib.sha256(service.read_bytes()).hexdigest()
+            entry["byte"] = len(service.read_bytes())
+    index.write_bytes(json.dumps(manifest).encode())
+    stato = served / "appennino" / "api" / "v1" / "stato.json"
+    stato.write_text(json.dumps({**json.loads(stato.read_bytes()),
+                                 "sha256_index": hashlib.sha256(index.read_bytes()).hexdigest()}))
+
+    report = run(sources_file, folder)
+    appennino = next(s for s in report.sources if s.id == "appennino")
+    assert appennino.esito == "errore"
+    assert "custode-sociale.json" in appennino.messaggio and "denominazione" in appennino.messaggio
+    assert "resta in uso l'ultima copia valida" in appennino.describe()
+    kept = json.loads((folder / COPIES_DIR / "appennino" / "servizi" / "custode-sociale.json").read_bytes())
+    assert kept["denominazione"].startswith("Servizio custode-sociale")
+
+
+def test_hostile_manifest_paths_and_oversized_files_stay_out(federation):
+    server, served, sources_file, folder = federation
+    api = served / "pianura-est" / "api" / "v1"
+    manifest = json.loads((api / "index.json").read_bytes())
+    manifest["file"].append({"percorso": "../../../fuori.json", "byte": 2, "sha256": "0" * 64})
+    manifest["file"].append({"percorso": "servizi/../../fuori.json", "byte": 2, "sha256": "0" * 64})
+    (api / "index.json").write_bytes(json.dumps(manifest).encode())
+    import hashlib
+    stato = json.loads((api / "stato.json").read_bytes())
+    stato["sha256_index"] = hashlib.sha256((api / "index.json").read_bytes()).hexdigest()
+    (api / "stato.json").write_text(json.dumps(stato))
+    (served / "appennino" / "api" / "v1" / "enti.json").write_bytes(b"[" * 5000 + b"]" * 5000)
+
+    report = harvest(load_sources(sources_file), sources_file, folder, Limits(timeout=2, retries=0, max_bytes=9000))
+    outcome = {s.id: s for s in report.sources}
+    assert outcome["pianura-est"].esito == "aggiornata"
+    assert not any("fuori" in p for p in server.requests)
+    assert not list(folder.parent.rglob("fuori.json"))
+    assert outcome["appennino"].esito == "errore" and "limite" in outcome["appennino"].messaggio
+
+
+def test_deeply_nested_json_is_refused(federation):
+    server, served, sources_file, folder = federation
+    (served / "appennino" / "api" / "v1" / "stato.json").write_bytes(b"[" * 5000 + b"]" * 5000)
+    report = run(sources_file, folder)
+    appennino = next(s for s in report.sources if s.id == "appennino")
+    assert appennino.esito == "errore" and "annidato" in appennino.messaggio
+
+
+def test_sources_file_errors_name_line_and_field(tmp_path):
+    path = tmp_path / "sorgenti.yaml"
+    path.write_text("sorgenti:\n  - id: a-b\n    url: http://x.example/\n  - id: Cattivo/../x\n    cartella: x\n"
+                    "  - id: a-b\n    url: http://y.example/\n    cartella: y\n", encoding="utf-8")
+    with pytest.raises(SourcesError) as raised:
+        load_sources(path)
+    problems = raised.value.problems
+    assert [(p.line, p.field) for p in problems][:1] == [(4, "sorgenti[1].id")]
+    assert any(p.line in (6, 7) and "esattamente uno" in p.message for p in problems)
+    assert "sorgenti.yaml:4" in str(raised.value)
