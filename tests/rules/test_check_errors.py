@@ -84,6 +84,8 @@ CASES = [
          "sedi[0].comune", "nessun comune"),
     Case("comune fuori ambito", SERVICE + 'comuni: ["058091"]\n', "territorio.fuori-ambito", 20, "comuni[0]",
          "Roma"),
+    Case("sede in un'altra regione", service(**{'comune: "037008"': 'comune: "058091"', '"40054"': '"00184"'}),
+         "territorio.sede-fuori-regione", 11, "sedi[0].comune", "Roma"),
     Case("fine prima dell'avvio", SERVICE + "data_fine: 2023-12-31\n", "date.ordine", 20, "data_fine", "precede"),
     Case("non presente con data di avvio", service(**{"stato: attivo": "stato: non_presente"}), "date.non-presente",
          18, "data_avvio", "non_presente"),
@@ -161,6 +163,31 @@ def test_all_problems_in_one_run_sorted_by_file_and_line(catalogue_copy):
     assert files == {"catalogo/servizi/aaa.yaml", "catalogo/servizi/prova.yaml"}
     rules = {p.rule for p in result.errors if p.file.endswith("prova.yaml")}
     assert {"yaml.codice-numerico", "schema.literal_error"} <= rules
+
+
+def test_a_schema_error_does_not_hide_the_reference_errors_of_the_same_file(catalogue_copy):
+    broken = service(**{"tipologia: d": "tipologia: z", "ente_erogatore: coop-il-ponte": "ente_erogatore: coop-il-pont",
+                        "[fnps-2026]": "[fnps-2099]"})
+    (catalogue_copy / "catalogo/servizi/prova.yaml").write_text(broken, encoding="utf-8")
+    result = check(catalogue_copy, REFERENCE_DATE)
+    mine = [(p.line, p.field, p.rule) for p in result.problems if p.file == "catalogo/servizi/prova.yaml"]
+    assert mine == [(4, "tipologia", "schema.literal_error"), (6, "ente_erogatore", "riferimenti.ente"),
+                    (7, "fonti_finanziamento[0]", "riferimenti.fonte")]
+
+
+def test_a_field_with_a_schema_error_is_reported_once(catalogue_copy):
+    """A malformed reference is a schema problem only, never also «does not exist»."""
+    (catalogue_copy / "catalogo/servizi/prova.yaml").write_text(
+        service(**{"ente_erogatore: coop-il-ponte": "ente_erogatore: Coop Il Ponte"}), encoding="utf-8")
+    mine = [p.rule for p in check(catalogue_copy, REFERENCE_DATE).problems if p.file.endswith("prova.yaml")]
+    assert mine == ["schema.string_pattern_mismatch"]
+
+
+def test_a_broken_ente_is_not_reported_as_missing_by_the_services_that_use_it(catalogue_copy):
+    ente = catalogue_copy / "catalogo/enti/coop-il-ponte.yaml"
+    ente.write_text(ente.read_text().replace("tipo: ", "tipo: sconosciuto-", 1), encoding="utf-8")
+    result = check(catalogue_copy, REFERENCE_DATE)
+    assert [p.file for p in result.errors] == ["catalogo/enti/coop-il-ponte.yaml"]
 
 
 def test_freshness_is_a_warning_not_an_error(catalogue_copy):

@@ -11,6 +11,7 @@ from reti_adi.catalogue import kinds as kinds_module
 from reti_adi.catalogue.cache import content_digest
 from reti_adi.catalogue.discovery import discover_paths
 from reti_adi.catalogue.kinds import FileKind
+from reti_adi.catalogue.partial import salvage
 from reti_adi.catalogue.records import Catalogue, LoadedRecord, ParseOutcome
 from reti_adi.catalogue.yaml_source import PackedPositions, Positions, decode, parse
 from reti_adi.rules.personal_data import find_personal_data
@@ -50,7 +51,9 @@ def validate_stage(kind: FileKind, outcome: ParseOutcome, relative: str,
         model = kind.model.model_validate(outcome.data)
     except ValidationError as exc:
         problems.extend(translate(exc, kind.model, relative, outcome.positions.unpack()))
-        return None, problems
+        model = salvage(kind.model, outcome.data)
+        record_id = stem if kind.single_file or not getattr(model, "id", None) else model.id
+        return LoadedRecord(kind.name, record_id, relative, model, outcome.positions, partial=True), problems
     record_id = stem if kind.single_file else model.id
     return LoadedRecord(kind.name, record_id, relative, model, outcome.positions), problems
 
@@ -158,10 +161,14 @@ def _load_catalogue(root: Path, cache, jobs: int | None) -> Catalogue:
         if record is None:
             continue
         if kind.single_file:
-            catalogue.meta = record
+            if not record.partial:
+                catalogue.meta = record
             continue
         holders.setdefault((kind.name, record.id), []).append(record)
-        catalogue.of(kind.name).setdefault(record.id, record)
+        if record.partial:
+            catalogue.partial.setdefault(kind.name, {}).setdefault(record.id, record)
+        else:
+            catalogue.of(kind.name).setdefault(record.id, record)
     for (kind_name, record_id), records in holders.items():
         if len(records) > 1:
             catalogue.problems.extend(_duplicate_id_problems(kinds_module.KIND_BY_NAME[kind_name], records))

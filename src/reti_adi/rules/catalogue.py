@@ -34,16 +34,18 @@ def check_meta(catalogue: Catalogue, today: date) -> Iterator[Problem]:
 
 @rule
 def check_ambiti(catalogue: Catalogue, today: date) -> Iterator[Problem]:
-    for record in catalogue.of("ambito").values():
+    for record in catalogue.all_of("ambito"):
         ambito = record.model
         yield from reference(catalogue, record, ("ente_capofila",), "ente", ambito.ente_capofila,
                               "l'ente capofila")
-        if ambito.regione not in regioni():
+        if ambito.regione is not None and ambito.regione not in regioni():
             yield problem(record, ("regione",), f"regione «{ambito.regione}» sconosciuta", "valori.regione",
                           found=ambito.regione, expected=", ".join(regioni()))
-        yield from duplicates(record, ("comuni",), ambito.comuni)
-        for index, code in enumerate(ambito.comuni):
-            found = comuni().get(code)
+        yield from duplicates(record, ("comuni",), ambito.comuni or [])
+        for index, code in enumerate(ambito.comuni or []):
+            found = comuni().get(code) if code is not None else None
+            if code is None:
+                continue
             if found is None:
                 yield from comune_exists(record, ("comuni", index), code)
             elif ambito.regione in regioni() and found.regione != ambito.regione:
@@ -55,10 +57,12 @@ def check_ambiti(catalogue: Catalogue, today: date) -> Iterator[Problem]:
 @rule
 def check_enti(catalogue: Catalogue, today: date) -> Iterator[Problem]:
     natura = {code: entry["natura"] for code, entry in vocabulary("tipi_ente").entries.items()}
-    for record in catalogue.of("ente").values():
+    for record in catalogue.all_of("ente"):
         ente = record.model
         if ente.sede is not None:
             yield from comune_exists(record, ("sede", "comune"), ente.sede.comune)
+        if record.partial:  # the rest depends on fields the schema problems already name
+            continue
         kind = natura[ente.tipo]
         if kind == "terzo_settore" and ente.codice_fiscale is None:
             yield problem(record, ("codice_fiscale",),
@@ -88,22 +92,25 @@ def check_fonti(catalogue: Catalogue, today: date) -> Iterator[Problem]:
 
 @rule
 def check_servizi(catalogue: Catalogue, today: date) -> Iterator[Problem]:
-    for record in catalogue.of("servizio").values():
+    for record in catalogue.all_of("servizio"):
         servizio = record.model
         yield from reference(catalogue, record, ("ente_erogatore",), "ente", servizio.ente_erogatore,
                               "l'ente erogatore")
-        for index, coinvolto in enumerate(servizio.enti_coinvolti):
-            yield from reference(catalogue, record, ("enti_coinvolti", index, "ente"), "ente", coinvolto.ente,
-                                  "l'ente coinvolto")
-        yield from duplicates(record, ("fonti_finanziamento",), servizio.fonti_finanziamento)
-        for index, fonte in enumerate(servizio.fonti_finanziamento):
+        for index, coinvolto in enumerate(servizio.enti_coinvolti or []):
+            if coinvolto is not None:
+                yield from reference(catalogue, record, ("enti_coinvolti", index, "ente"), "ente", coinvolto.ente,
+                                      "l'ente coinvolto")
+        yield from duplicates(record, ("fonti_finanziamento",), servizio.fonti_finanziamento or [])
+        for index, fonte in enumerate(servizio.fonti_finanziamento or []):
             yield from reference(catalogue, record, ("fonti_finanziamento", index), "fonte", fonte,
                                   "la fonte di finanziamento")
         yield from reference(catalogue, record, ("ambito",), "ambito", servizio.ambito, "l'ambito")
-        ambito = catalogue.get("ambito", servizio.ambito)
+        ambito = catalogue.get("ambito", servizio.ambito) if servizio.ambito is not None else None
         if servizio.comuni is not None:
             yield from duplicates(record, ("comuni",), servizio.comuni)
             for index, code in enumerate(servizio.comuni):
+                if code is None:
+                    continue
                 if code not in comuni():
                     yield from comune_exists(record, ("comuni", index), code)
                 elif ambito is not None and code not in ambito.comuni:
@@ -111,14 +118,37 @@ def check_servizi(catalogue: Catalogue, today: date) -> Iterator[Problem]:
                                   f"il comune {comuni()[code].denominazione} ({code}) non fa parte dell'ambito "
                                   f"«{servizio.ambito}»", "territorio.fuori-ambito", found=code,
                                   expected="un comune elencato nel file dell'ambito")
-        for index, sede in enumerate(servizio.sedi):
+        for index, sede in enumerate(servizio.sedi or []):
+            if sede is None:
+                continue
             yield from comune_exists(record, ("sedi", index, "comune"), sede.comune)
+            yield from _sede_territory(record, index, sede.comune, servizio.ambito, ambito)
             for slot_index, slot in enumerate(sede.orari):
                 if slot.alle <= slot.dalle:
                     yield problem(record, ("sedi", index, "orari", slot_index, "alle"),
                                   f"l'orario di chiusura {slot.alle} non segue quello di apertura {slot.dalle}",
                                   "date.orario", found=slot.alle, expected=f"un orario dopo le {slot.dalle}")
-        yield from _dates(record, servizio, today)
+        if not record.partial:
+            yield from _dates(record, servizio, today)
+
+
+def _sede_territory(record: LoadedRecord, index: int, code: str | None, ambito_id: str | None,
+                    ambito) -> Iterator[Problem]:
+    """A sede in another regione is a mistake (an error); in a neighbouring comune of the same regione
+    it may be real (a hospital, a CPI of the next ambito), so it is a warning to confirm."""
+    found = comuni().get(code) if code is not None else None
+    if found is None or ambito is None or code in ambito.comuni:
+        return
+    if found.regione != ambito.regione:
+        yield problem(record, ("sedi", index, "comune"),
+                      f"la sede è a {found.denominazione} ({code}), in {found.regione}: l'ambito «{ambito_id}» "
+                      f"è in {ambito.regione}", "territorio.sede-fuori-regione", found=code,
+                      expected=f"un comune dell'ambito «{ambito_id}»")
+    else:
+        yield problem(record, ("sedi", index, "comune"),
+                      f"la sede è a {found.denominazione} ({code}), fuori dall'ambito «{ambito_id}»: "
+                      "conferma che sia giusto", "territorio.sede-fuori-ambito", found=code, severity="avviso",
+                      expected="un comune elencato nel file dell'ambito")
 
 
 def _dates(record: LoadedRecord, servizio, today: date) -> Iterator[Problem]:

@@ -28,7 +28,7 @@ def problem(record: LoadedRecord, path: tuple, message: str, rule_name: str, *, 
 
 def reference(catalogue: Catalogue, record: LoadedRecord, path: tuple, kind: str, value: str | None,
                label: str) -> Iterator[Problem]:
-    if value is not None and value not in catalogue.of(kind):
+    if value is not None and not catalogue.known(kind, value):
         known = sorted(catalogue.of(kind))
         import difflib
 
@@ -52,6 +52,8 @@ def comune_exists(record: LoadedRecord, path: tuple, code: str | None) -> Iterat
 def duplicates(record: LoadedRecord, path: tuple, values: Iterable) -> Iterator[Problem]:
     seen = set()
     for index, value in enumerate(values):
+        if value is None:  # an element that failed validation: the schema problem names it
+            continue
         if value in seen:
             yield problem(record, path + (index,), f"«{value}» è ripetuto nell'elenco", "valori.duplicato",
                           found=value, expected="ogni valore una sola volta")
