@@ -18,6 +18,7 @@ from reti_adi.rules.personal_data import find_personal_data
 from reti_adi.rules.placeholders import find_placeholders
 from reti_adi.rules.problems import Problem
 from reti_adi.rules.schema_messages import translate
+from reti_adi.rules.yaml_messages import find_comment_truncations
 
 
 def parse_stage(kind: FileKind, raw: bytes, relative: str, stem: str, name: str) -> ParseOutcome:
@@ -32,6 +33,7 @@ def parse_stage(kind: FileKind, raw: bytes, relative: str, stem: str, name: str)
         return ParseOutcome(None, packed, problems)
     problems.extend(find_personal_data(parsed.strings, relative, parsed.positions))
     problems.extend(find_placeholders(parsed.strings, relative, parsed.positions))
+    problems.extend(find_comment_truncations(text, parsed.strings, relative, parsed.positions))
     if not kind.single_file:
         declared = parsed.data.get("id")
         if declared is not None and declared != stem:

@@ -16,6 +16,7 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from reti_adi.rules.problems import Problem
+from reti_adi.rules.yaml_messages import explain_syntax_error
 
 try:
     _Loader = yaml.CSafeLoader
@@ -95,35 +96,6 @@ class ParsedYaml:
     """Every text value with its path, collected while building: text rules need no second walk."""
 
 
-_TAB = "found character '\\t' that cannot start any token"
-_SCANNER_MESSAGES = {
-    _TAB: "carattere di tabulazione: in YAML si rientra solo con spazi",
-    "found character that cannot start any token":
-        "carattere non ammesso all'inizio di un valore (ad esempio @, ` o %): metti il valore tra virgolette",
-    "did not find expected key": "rientro non coerente: controlla che i campi allo stesso livello siano allineati",
-    "did not find expected '-' indicator": "rientro non coerente negli elementi dell'elenco",
-    "found duplicate anchor": "ancora YAML duplicata",
-    "mapping values are not allowed here":
-        "due punti in posizione non ammessa: se il testo contiene «: » mettilo tra virgolette",
-    "could not find expected ':'": "manca il carattere «:» dopo il nome del campo",
-    "found undefined alias": "alias non definito",
-    "expected a single document in the stream": "il file deve contenere un solo documento YAML",
-    "found unexpected end of stream": "il file finisce in mezzo a un valore (virgolette non chiuse?)",
-    "found unknown escape character": "sequenza di escape non valida tra virgolette doppie",
-}
-
-
-def _translate_yaml_error(exc: yaml.MarkedYAMLError, text: str) -> str:
-    original = " ".join(filter(None, [exc.context, exc.problem])) or str(exc)
-    mark = exc.problem_mark
-    if mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t":
-        return f"YAML non valido: {_SCANNER_MESSAGES[_TAB]}"
-    for english, italian in _SCANNER_MESSAGES.items():
-        if english in original:
-            return f"YAML non valido: {italian} ({original})"
-    return f"YAML non valido: {original}"
-
-
 def decode(raw: bytes, filename: str) -> tuple[str | None, Problem | None]:
     """UTF-8 text of a file, or a problem that points at the first bad byte."""
     try:
@@ -146,9 +118,8 @@ def parse(text: str, filename: str) -> ParsedYaml:
     try:
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        problems.append(Problem(filename, line, column, "", _translate_yaml_error(exc, text), "yaml.sintassi"))
+        explained = explain_syntax_error(exc, text)
+        problems.append(Problem(filename, explained.line, explained.column, "", explained.message, "yaml.sintassi"))
         return ParsedYaml(None, positions, problems)
     except yaml.YAMLError as exc:
         problems.append(Problem(filename, None, None, "", f"YAML non valido: {exc}", "yaml.sintassi"))
