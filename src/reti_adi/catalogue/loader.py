@@ -9,10 +9,11 @@ from pydantic import ValidationError
 
 from reti_adi.catalogue import kinds as kinds_module
 from reti_adi.catalogue.cache import content_digest
-from reti_adi.catalogue.discovery import discover_paths
+from reti_adi.catalogue.discovery import scan
 from reti_adi.catalogue.kinds import FileKind
 from reti_adi.catalogue.partial import salvage
 from reti_adi.catalogue.records import Catalogue, LoadedRecord, ParseOutcome
+from reti_adi.catalogue.yaml_guard import MAX_FILE_BYTES, size_problem
 from reti_adi.catalogue.yaml_source import PackedPositions, Positions, decode, parse
 from reti_adi.rules.personal_data import find_personal_data
 from reti_adi.rules.placeholders import find_placeholders
@@ -23,7 +24,9 @@ from reti_adi.rules.yaml_messages import find_comment_truncations
 
 def parse_stage(kind: FileKind, raw: bytes, relative: str, stem: str, name: str) -> ParseOutcome:
     """Decode, parse, YAML traps, text rules, id = file name. Pure function of path and bytes."""
-    text, problem = decode(raw, relative)
+    text, problem = None, size_problem(len(raw), relative)
+    if problem is None:
+        text, problem = decode(raw, relative)
     if problem:
         return ParseOutcome(None, PackedPositions.pack(Positions()), [problem])
     parsed = parse(text, relative)
@@ -61,16 +64,22 @@ def validate_stage(kind: FileKind, outcome: ParseOutcome, relative: str,
 
 
 def load_file(kind: FileKind, path: Path, relative: str) -> tuple[LoadedRecord | None, list[Problem]]:
-    outcome = parse_stage(kind, path.read_bytes(), relative, path.stem, path.name)
+    outcome = parse_stage(kind, read_bounded(path), relative, path.stem, path.name)
     return validate_stage(kind, outcome, relative, path.stem)
 
 
 PARALLEL_THRESHOLD = 400
 
 
+def read_bounded(path: str | Path) -> bytes:
+    """At most one byte more than a catalogue file may hold, never through a symlink (see discovery)."""
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(descriptor, "rb") as handle:
+        return handle.read(MAX_FILE_BYTES + 1)
+
+
 def _read_one(path: str, digest) -> tuple[bytes, bytes | None]:
-    with open(path, "rb") as handle:
-        raw = handle.read()
+    raw = read_bounded(path)
     return raw, (digest(raw) if digest is not None else None)
 
 
@@ -129,7 +138,9 @@ def _load_catalogue(root: Path, cache, jobs: int | None) -> Catalogue:
     catalogue = Catalogue(root=root)
     for kind in kinds_module.KINDS:
         catalogue.of(kind.name)
-    found = discover_paths(root)
+    discovery = scan(root)
+    found = discovery.files
+    catalogue.problems.extend(discovery.problems)
     prefix = len(str(root).rstrip(os.sep)) + 1
     relatives = [path[prefix:].replace(os.sep, "/") for _, path in found]
     names = [os.path.basename(path) for _, path in found]

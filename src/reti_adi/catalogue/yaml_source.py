@@ -15,6 +15,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from reti_adi.catalogue import yaml_guard
 from reti_adi.rules.problems import Problem
 from reti_adi.rules.yaml_messages import explain_syntax_error
 
@@ -114,6 +115,9 @@ def decode(raw: bytes, filename: str) -> tuple[str | None, Problem | None]:
 def parse(text: str, filename: str) -> ParsedYaml:
     positions = Positions()
     problems: list[Problem] = []
+    refused = yaml_guard.control_character_problem(text, filename) or yaml_guard.structure_problem(text, filename)
+    if refused is not None:
+        return ParsedYaml(None, positions, [refused])
     loader = _Loader(text)
     try:
         root = loader.get_single_node()
