@@ -34,8 +34,8 @@ def publish(root: Path, out: Path | None = None, **kwargs):
 def schema_for(path: str) -> str:
     if path.startswith("servizi/"):
         return "servizio"
-    if path.startswith("ambiti/"):
-        return "sostegni"
+    if path.startswith("ambiti/"):  # ambiti/{id}/sostegni.json, copertura.json, ...
+        return path.rsplit("/", 1)[1].removesuffix(".json")
     if path.startswith("protocolli/"):
         return "protocollo"
     return path.removesuffix(".json")

@@ -14,6 +14,7 @@ from reti_adi.catalogue.schema_export import DRAFT
 from reti_adi.catalogue.vocabularies import comuni
 from reti_adi.publish import api_models as m
 from reti_adi.publish.context import BuildContext
+from reti_adi.publish.coverage import coverage, coverage_document
 from reti_adi.publish.previous import PreviousPublication
 from reti_adi.publish.protocols import ProtocolPublication, build_protocols
 from reti_adi.publish.protocols import summary as protocol_summary
@@ -98,6 +99,8 @@ def build_api(catalogue: Catalogue, ctx: BuildContext, previous: PreviousPublica
             codici_esterni=[c.model_dump() for c in a.codici_esterni],
             url_sostegni=ctx.page_url(f"{API_DIR}/ambiti/{a.id}/sostegni.json")))
     pub.files["ambiti.json"] = dump(m.AmbitiDoc(**header, ambiti=ambiti))
+    for ambito_id, cov in coverage(catalogue).items():
+        pub.files[f"ambiti/{ambito_id}/copertura.json"] = dump(coverage_document(cov, header))
 
     enti = []
     for record in sorted(catalogue.of("ente").values(), key=lambda r: r.id):

@@ -331,3 +331,47 @@ class Stato(Testata):
 
 
 DOCUMENT_MODELS.update({"stato": Stato, "reti": RetiDoc, "protocolli": ProtocolliDoc, "protocollo": ProtocolloDettaglio})
+
+
+# --- Planning (issue 15): coverage from the catalogue and aggregated demand -------------------------------
+
+StatoCopertura = Literal["coperto", "solo_sospeso", "solo_non_presente", "scoperto"]
+
+
+class CellaCopertura(Out):
+    stato: StatoCopertura = Field(description="coperto: almeno un servizio attivo; solo_sospeso: nessuno attivo ma "
+                                              "almeno uno sospeso; solo_non_presente: solo schede «non presente»")
+    attivi: list[str] = Field(description="id dei servizi attivi che raggiungono il comune")
+    sospesi: list[str]
+    non_presenti: list[str]
+
+
+class ComuneCopertura(Out):
+    codice_istat: str
+    denominazione: str
+    tipologie: dict[str, CellaCopertura] = Field(description="per lettera dell'art. 7 (a–h)")
+    aree_utenza: dict[str, CellaCopertura] = Field(description="per area di utenza ISTAT, servizi a–h")
+
+
+class ServizioCopertura(Out):
+    id: str
+    denominazione: str
+    tipologia: str
+    stato: Literal["attivo", "sospeso", "non_presente"]
+    aree_utenza: list[str]
+    tutto_ambito: bool
+    comuni_sede: list[str]
+    comuni_raggiunti: list[str]
+
+
+class CoperturaDoc(Testata):
+    """Which comuni of an ambito each tipologia art. 7 and each area di utenza reaches (catalogue only)."""
+
+    ambito: str
+    tipologie: list[Codice]
+    aree_utenza: list[Codice]
+    comuni: list[ComuneCopertura]
+    servizi: list[ServizioCopertura]
+
+
+DOCUMENT_MODELS.update({"copertura": CoperturaDoc})

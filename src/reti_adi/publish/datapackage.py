@@ -114,7 +114,22 @@ def _tables(catalogue: Catalogue) -> list[tuple[str, str, dict, list[list]]]:
         "foreignKeys": [_fk("servizio", "servizi", "id"), _fk("fonte", "fonti", "id")]},
         [[s.id, f] for s in servizi for f in s.model.fonti_finanziamento]))
     tables.extend(_protocol_tables(catalogue))
+    tables.append(_coverage_table(catalogue))
     return tables
+
+
+def _coverage_table(catalogue: Catalogue) -> tuple[str, str, dict, list[list]]:
+    from reti_adi.publish.coverage import AREE, STATI_COPERTURA, TIPOLOGIE_ART7, coverage_rows
+
+    ids = {"type": "string", "description": "id dei servizi separati da «;»"}
+    return ("copertura", "Copertura dei comuni per tipologia art. 7 e area di utenza (dal catalogo)", {
+        "fields": [_field("ambito", ID), _field("comune_istat", ISTAT),
+                   _field("dimensione", _enum(["tipologia", "area_utenza"])),
+                   _field("codice", _enum(TIPOLOGIE_ART7 + AREE)), _field("stato", _enum(STATI_COPERTURA)),
+                   _field("servizi_attivi", ids), _field("servizi_sospesi", ids), _field("servizi_non_presenti", ids)],
+        "primaryKey": ["ambito", "comune_istat", "dimensione", "codice"],
+        "foreignKeys": [_fk("ambito", "ambiti", "id"), _fk("comune_istat", "comuni", "codice_istat")]},
+        coverage_rows(catalogue))
 
 
 def _protocol_tables(catalogue: Catalogue) -> list[tuple[str, str, dict, list[list]]]:

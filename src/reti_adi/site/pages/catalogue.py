@@ -12,6 +12,7 @@ from reti_adi.publish import api_models as m
 from reti_adi.publish.context import BuildContext
 from reti_adi.site.jsonld import government_service
 from reti_adi.site.pages.common import Section, by_name, data_it, fragment, page_env, title_json
+from reti_adi.site.pages.planning import write_planning_pages
 from reti_adi.site.pages.protocols import ente_sections, write_protocol_pages
 
 
@@ -56,6 +57,7 @@ class PageWriter:
         self.enti()
         self.fonti()
         self.ambiti()
+        write_planning_pages(self)
         self.comuni()
         self.da_verificare()
         return self.pages

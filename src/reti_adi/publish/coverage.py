@@ -1,0 +1,151 @@
+"""Coverage from the catalogue alone: for each comune of an ambito, which tipologie of art. 7 (a–h) and which
+aree di utenza an active service reaches, and where only sospeso or non presente records exist.
+
+A service reaches a comune when it lists it in `comuni`, when it has a sede there, or when it has no
+`comuni` (a whole-ambito service). Only the art. 7 tipologie (a–h) count, in both dimensions: they are the
+social services the ambito answers for; «altro» sostegni (lavoro, salute, scuola, casa) and cessato records
+are left out. A service with no aree di utenza counts for its tipologia but for no area: coverage of an
+area is never claimed without the catalogue saying so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from reti_adi.catalogue.records import Catalogue
+from reti_adi.catalogue.vocabularies import comuni, vocabulary
+
+TIPOLOGIE_ART7: tuple[str, ...] = tuple(code for code in vocabulary("tipologie_art7").codes if code != "altro")
+AREE: tuple[str, ...] = vocabulary("aree_utenza").codes
+STATI_COPERTURA: dict[str, str] = {
+    "coperto": "Coperto",
+    "solo_sospeso": "Solo sospeso",
+    "solo_non_presente": "Solo non presente",
+    "scoperto": "Scoperto",
+}
+
+
+@dataclass(slots=True)
+class Cell:
+    """The services behind one comune × tipologia (or × area) cell, by state."""
+
+    attivi: list[str] = field(default_factory=list)
+    sospesi: list[str] = field(default_factory=list)
+    non_presenti: list[str] = field(default_factory=list)
+
+    @property
+    def stato(self) -> str:
+        if self.attivi:
+            return "coperto"
+        if self.sospesi:
+            return "solo_sospeso"
+        if self.non_presenti:
+            return "solo_non_presente"
+        return "scoperto"
+
+    def add(self, stato: str, service_id: str) -> None:
+        {"attivo": self.attivi, "sospeso": self.sospesi, "non_presente": self.non_presenti}[stato].append(service_id)
+
+
+@dataclass(slots=True)
+class Reach:
+    """One service as coverage sees it: where it reaches and how."""
+
+    id: str
+    denominazione: str
+    tipologia: str
+    stato: str
+    aree_utenza: list[str]
+    tutto_ambito: bool
+    comuni_sede: list[str]
+    comuni_raggiunti: list[str]
+
+
+@dataclass(slots=True)
+class AmbitoCoverage:
+    ambito: str
+    comuni: list[str]
+    tipologie: dict[str, dict[str, Cell]]
+    """comune -> tipologia (a–h) -> cell."""
+    aree: dict[str, dict[str, Cell]]
+    """comune -> area di utenza -> cell."""
+    servizi: list[Reach]
+
+    def gaps(self) -> int:
+        """Comune × tipologia cells with no active service."""
+        return sum(1 for row in self.tipologie.values() for cell in row.values() if cell.stato != "coperto")
+
+
+def reach(catalogue: Catalogue, servizio, ambito_comuni: list[str]) -> Reach:
+    members = set(ambito_comuni)
+    seats = sorted({sede.comune for sede in servizio.sedi if sede.comune in members})
+    listed = ambito_comuni if servizio.comuni is None else [c for c in servizio.comuni if c in members]
+    reached = [c for c in ambito_comuni if c in set(listed) | set(seats)]
+    return Reach(servizio.id, servizio.denominazione, servizio.tipologia, servizio.stato, list(servizio.aree_utenza),
+                 servizio.comuni is None, seats, reached)
+
+
+def ambito_coverage(catalogue: Catalogue, ambito) -> AmbitoCoverage:
+    codes = list(ambito.comuni)
+    tipologie = {c: {t: Cell() for t in TIPOLOGIE_ART7} for c in codes}
+    aree = {c: {a: Cell() for a in AREE} for c in codes}
+    reaches = []
+    services = sorted((r.model for r in catalogue.of("servizio").values() if r.model.ambito == ambito.id),
+                      key=lambda s: (s.denominazione.casefold(), s.id))
+    for servizio in services:
+        if servizio.stato == "cessato" or servizio.tipologia not in TIPOLOGIE_ART7:
+            continue
+        found = reach(catalogue, servizio, codes)
+        reaches.append(found)
+        for code in found.comuni_raggiunti:
+            tipologie[code][servizio.tipologia].add(servizio.stato, servizio.id)
+            for area in servizio.aree_utenza:
+                aree[code][area].add(servizio.stato, servizio.id)
+    return AmbitoCoverage(ambito.id, codes, tipologie, aree, reaches)
+
+
+def coverage(catalogue: Catalogue) -> dict[str, AmbitoCoverage]:
+    """Ambito id -> its coverage, in id order."""
+    return {r.id: ambito_coverage(catalogue, r.model)
+            for r in sorted(catalogue.of("ambito").values(), key=lambda r: r.id)}
+
+
+def comune_name(code: str) -> str:
+    return comuni()[code].denominazione
+
+
+def _cell_out(cell: Cell):
+    from reti_adi.publish import api_models as m
+
+    return m.CellaCopertura(stato=cell.stato, attivi=cell.attivi, sospesi=cell.sospesi, non_presenti=cell.non_presenti)
+
+
+def coverage_document(cov: AmbitoCoverage, header: dict):
+    """The published shape of one ambito's coverage (api/v1/ambiti/{id}/copertura.json)."""
+    from reti_adi.publish import api_models as m
+    from reti_adi.publish.resolve import label
+
+    return m.CoperturaDoc(
+        **header, ambito=cov.ambito,
+        tipologie=[label("tipologie_art7", t) for t in TIPOLOGIE_ART7],
+        aree_utenza=[label("aree_utenza", a) for a in AREE],
+        comuni=[m.ComuneCopertura(codice_istat=c, denominazione=comune_name(c),
+                                  tipologie={t: _cell_out(cell) for t, cell in cov.tipologie[c].items()},
+                                  aree_utenza={a: _cell_out(cell) for a, cell in cov.aree[c].items()})
+                for c in cov.comuni],
+        servizi=[m.ServizioCopertura(id=r.id, denominazione=r.denominazione, tipologia=r.tipologia, stato=r.stato,
+                                     aree_utenza=r.aree_utenza, tutto_ambito=r.tutto_ambito,
+                                     comuni_sede=r.comuni_sede, comuni_raggiunti=r.comuni_raggiunti)
+                 for r in cov.servizi])
+
+
+def coverage_rows(catalogue: Catalogue) -> list[list]:
+    """Rows of the data package's «copertura» table: one per ambito × comune × dimension × code."""
+    rows = []
+    for cov in coverage(catalogue).values():
+        for code in cov.comuni:
+            for dimension, cells in (("tipologia", cov.tipologie[code]), ("area_utenza", cov.aree[code])):
+                for key, cell in cells.items():
+                    rows.append([cov.ambito, code, dimension, key, cell.stato, ";".join(cell.attivi),
+                                 ";".join(cell.sospesi), ";".join(cell.non_presenti)])
+    return rows
