@@ -30,7 +30,8 @@ class BuildRefused(Exception):
     """The catalogue has errors: nothing was published."""
 
     def __init__(self, result: CheckResult):
-        super().__init__(f"{len(result.errors)} errori nel catalogo")
+        n = len(result.errors)
+        super().__init__(f"{n} {'errore' if n == 1 else 'errori'} nel catalogo")
         self.result = result
 
 

@@ -86,6 +86,8 @@ def test_init_creates_a_repository_whose_check_and_build_pass(tmp_path, monkeypa
     target = tmp_path / "catalogo-nuovo"
     proc = run_cli("init", str(target), "--titolo", "Catalogo dell'ambito di prova")
     assert proc.returncode == 0, proc.stderr
+    files = [p for p in target.rglob("*") if p.is_file() and ".git" not in p.relative_to(target).parts[:1]]
+    assert f"({len(files)} file)" in proc.stdout  # the count said is the count written
     for name in (".github/workflows/catalogo.yml", ".gitlab-ci.yml", ".vscode/settings.json", "mkdocs.yml",
                  "schemas/servizio.schema.json", "site_src/index.md", ".git"):
         assert (target / name).exists(), name

@@ -205,6 +205,7 @@ def test_github_annotations(catalogue_copy):
     assert proc.returncode == 1
     line = next(l for l in proc.stdout.splitlines() if l.startswith("::error"))
     assert "file=catalogo/servizi/prova.yaml,line=4,col=12" in line
+    assert "title=Campo non valido%3A tipologia" in line  # a title for people, not a rule name
     assert "non ammesso" in line
 
 

@@ -12,6 +12,8 @@ from reti_adi.cli.build import build_command
 from reti_adi.cli.check import check_command
 from reti_adi.cli.diff import diff_command
 from reti_adi.cli.init import init_command
+from reti_adi.cli.italiano import italianise
+from reti_adi.cli.options import root_option
 from reti_adi.cli.nuovo import nuovo_command
 from reti_adi.cli.schemas import schemas_command
 from reti_adi.cli.serve import serve_command
@@ -23,7 +25,7 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 @click.group(context_settings=CONTEXT)
 @click.version_option(__version__, "-V", "--version", message="reti-adi %(version)s")
-@click.option("--root", type=click.Path(file_okay=False), default=None,
+@click.option("--root", type=click.Path(file_okay=False), default=None, metavar="CARTELLA",
               help="Cartella del repository del catalogo (con catalogo/ e protocolli/); predefinita: quella corrente.")
 def app(root: str | None) -> None:
     """reti-adi: catalogo dei sostegni e reti di servizi per l'Assegno di Inclusione."""
@@ -38,6 +40,10 @@ app.add_command(schemas_command)
 app.add_command(serve_command)
 app.add_command(importa_command)
 app.add_command(esporta_command)
+for _command in app.commands.values():
+    if _command.name not in ("init", "schemas"):  # they take no catalogue root
+        _command.params.append(root_option())
+italianise(app)
 
 
 def main() -> None:

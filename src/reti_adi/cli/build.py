@@ -7,17 +7,18 @@ import click
 
 from reti_adi.check import NotACatalogue
 from reti_adi.cli.errors import UsageError
-from reti_adi.cli.options import reference_date, resolve_root
+from reti_adi.cli.options import aliased, reference_date, resolve_root
 from reti_adi.reporters import REPORTERS
+from reti_adi.reporters.text import plural
 
 CANCELLED = "Build annullata: nessun file pubblicato, la build precedente è intatta."
 
 
 @click.command("build")
-@click.argument("path", type=click.Path(file_okay=False, path_type=Path), required=False)
-@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Cartella di destinazione (predefinita: PATH/build).")
-@click.option("--previous", "--precedente", "previous", default=None,
+@click.argument("path", metavar="[PERCORSO]", type=click.Path(file_okay=False, path_type=Path), required=False)
+@aliased("--uscita", "-o", "out", hidden=("--out",), type=click.Path(file_okay=False, path_type=Path), default=None,
+         metavar="CARTELLA", help="Cartella di destinazione (predefinita: PERCORSO/build).")
+@aliased("--precedente", "previous", hidden=("--previous",), default=None, metavar="CARTELLA|URL",
               help="Pubblicazione precedente (cartella o URL del sito) da cui calcolare changes.json; "
                    "predefinita: la build/ esistente.")
 @reference_date
@@ -46,10 +47,10 @@ def build_command(path: Path, out: Path | None, previous: str | None, today) -> 
     changes = report.api.changes.variazioni["servizi"]
     click.echo(f"Pubblicato in {report.out}: {len(report.api.details)} servizi, versione catalogo "
                f"{report.context.catalogue_version}, generato il {report.context.generated_at}.")
-    click.echo(f"Variazioni dei servizi: {len(changes.aggiunti)} aggiunti, {len(changes.modificati)} modificati, "
-               f"{len(changes.rimossi)} rimossi.")
+    click.echo(f"Variazioni dei servizi: {plural(len(changes.aggiunti), 'aggiunto', 'aggiunti')}, "
+               f"{plural(len(changes.modificati), 'modificato', 'modificati')}, "
+               f"{plural(len(changes.rimossi), 'rimosso', 'rimossi')}.")
     if report.result.warnings:
-        n = len(report.result.warnings)
-        click.echo(f"{n} {'avviso' if n == 1 else 'avvisi'}: esegui «reti-adi check» per i dettagli.")
+        click.echo(f"{plural(len(report.result.warnings), 'avviso', 'avvisi')}: esegui «reti-adi check» per i dettagli.")
     timing = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in report.timings.items())
     click.echo(f"Tempi: {timing}.")

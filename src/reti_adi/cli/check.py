@@ -8,22 +8,22 @@ import click
 
 from reti_adi.check import NotACatalogue, check
 from reti_adi.cli.errors import UsageError
-from reti_adi.cli.options import reference_date, resolve_root
+from reti_adi.cli.options import aliased, reference_date, resolve_root
 from reti_adi.reporters import REPORTERS
 
 
 @click.command("check")
-@click.argument("path", type=click.Path(file_okay=False, path_type=Path), required=False)
-@click.option("--format", "-f", "output_format", type=click.Choice(sorted(REPORTERS)), default=None,
+@click.argument("path", metavar="[PERCORSO]", type=click.Path(file_okay=False, path_type=Path), required=False)
+@aliased("--formato", "-f", "output_format", hidden=("--format",), type=click.Choice(sorted(REPORTERS)), default=None,
               help="Formato del rapporto: testo (predefinito), json, github (annotazioni per le pull request; "
                    "predefinito quando GITHUB_ACTIONS=true).")
 @reference_date
 @click.option("--cache/--no-cache", "use_cache", default=True, show_default=True,
               help="Riusa i risultati dei file non cambiati (cartella .reti-adi-cache/).")
-@click.option("--jobs", "-j", type=click.IntRange(1), default=None,
+@aliased("--processi", "-j", "jobs", hidden=("--jobs",), type=click.IntRange(1), default=None, metavar="N",
               help="Processi per leggere e validare i file (predefinito: i core disponibili).")
 def check_command(path: Path, output_format: str | None, today, use_cache: bool, jobs: int | None) -> None:
-    """Controlla il catalogo in PATH (predefinito: la cartella corrente) e segnala tutti i problemi.
+    """Controlla il catalogo in PERCORSO (predefinito: la cartella corrente) e segnala tutti i problemi.
 
     Esce con 0 se il catalogo è valido (anche con avvisi), 1 se ci sono errori, 2 per errori d'uso.
     """

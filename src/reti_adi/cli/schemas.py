@@ -7,10 +7,11 @@ import click
 
 from reti_adi.catalogue.schema_export import stale_schemas, write_schemas
 from reti_adi.catalogue.vocabularies import schemas_dir
+from reti_adi.cli.options import aliased
 
 
 @click.command("schemas")
-@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path), default=None,
+@aliased("--cartella", "directory", hidden=("--dir",), metavar="CARTELLA", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Cartella di destinazione (predefinita: schemas/ del progetto).")
 @click.option("--verifica", is_flag=True, help="Non scrive nulla: esce con 1 se gli schemi non sono aggiornati.")
 def schemas_command(directory: Path | None, verifica: bool) -> None:

@@ -12,8 +12,8 @@ from reti_adi.reporters import REPORTERS
 
 
 @click.command("serve")
-@click.argument("path", type=click.Path(file_okay=False, path_type=Path), required=False)
-@click.option("--porta", "port", type=int, default=8000, show_default=True, help="Porta su cui servire il sito.")
+@click.argument("path", metavar="[PERCORSO]", type=click.Path(file_okay=False, path_type=Path), required=False)
+@click.option("--porta", "port", type=click.IntRange(0, 65535), metavar="NUMERO", default=8000, show_default=True, help="Porta su cui servire il sito.")
 @click.option("--indirizzo", "host", default="127.0.0.1", show_default=True, help="Indirizzo di ascolto.")
 def serve_command(path: Path, port: int, host: str) -> None:
     """Pubblica il catalogo in build/, lo serve in locale e lo ricostruisce a ogni modifica."""

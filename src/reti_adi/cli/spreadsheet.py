@@ -16,7 +16,7 @@ from reti_adi.reporters.text import format_problem
 @click.argument("source", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--tipo", "kind", type=click.Choice(sorted(SHEETS)), default=None,
               help="Tipo di schede nel file (predefinito: dal nome del foglio o del file).")
-@click.option("--mappa", "mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+@click.option("--mappa", "mapping", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="File YAML «Intestazione colonna: campo» che sostituisce la mappa predefinita.")
 @reference_date
 def importa_command(source: Path, kind: str | None, mapping: Path | None, today) -> None:
@@ -38,7 +38,7 @@ def importa_command(source: Path, kind: str | None, mapping: Path | None, today)
 
 
 @click.command("esporta")
-@click.option("--xlsx", "target", type=click.Path(dir_okay=False, path_type=Path), required=True,
+@click.option("--xlsx", "target", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Cartella di lavoro da scrivere (un foglio per servizi, enti e fonti).")
 @reference_date
 def esporta_command(target: Path, today) -> None:

@@ -60,12 +60,15 @@ def init_repository(target: Path, title: str | None = None) -> list[Path]:
     for folder in ("protocolli/reti", "protocolli/protocolli"):
         (target / folder).mkdir(parents=True, exist_ok=True)
         (target / folder / ".gitkeep").touch()
+        written.append(target / folder / ".gitkeep")
     shutil.copytree(resource("site_src"), target / "site_src")
+    written += sorted(path for path in (target / "site_src").rglob("*") if path.is_file())
     config = resource("mkdocs.yml").read_text(encoding="utf-8")
     name = title or "Catalogo dei sostegni (esempio da sostituire)"
     config = re.sub(r"^site_name: .*$", f"site_name: {json.dumps(name, ensure_ascii=False)}", config, count=1,
                     flags=re.M)
     (target / "mkdocs.yml").write_text(config, encoding="utf-8")
+    written.append(target / "mkdocs.yml")
     templates = resource("templates")
     for source, destination in TEMPLATE_FILES.items():
         path = target / destination

@@ -14,6 +14,21 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+# the annotation title says what kind of problem it is, in the words of the person fixing it
+TITLES = {
+    "yaml": "Errore di scrittura YAML", "file": "File non valido", "schema": "Campo non valido",
+    "valori": "Valore da correggere", "riferimenti": "Riferimento inesistente", "territorio": "Territorio",
+    "date": "Date incoerenti", "aggiornamento": "Dati da aggiornare", "dati-personali": "Dati personali",
+    "enti": "Dati dell'ente", "catalogo": "Metadati del catalogo", "reti": "Rete di servizi",
+    "protocolli": "Protocollo", "importa": "Importazione",
+}
+
+
+def annotation_title(rule: str, field: str) -> str:
+    title = TITLES.get(rule.split(".", 1)[0], "Problema nel catalogo")
+    return f"{title}: {field}" if field else title
+
+
 def report_github(result: CheckResult, color: bool = False) -> str:
     lines = []
     for p in result.problems:
@@ -21,7 +36,7 @@ def report_github(result: CheckResult, color: bool = False) -> str:
         props = [f"file={_escape_property(p.file)}"]
         if p.line is not None:
             props += [f"line={p.line}", f"col={p.column}"]
-        title = f"reti-adi {p.rule}" + (f" [{p.field}]" if p.field else "")
+        title = annotation_title(p.rule, p.field)
         props.append(f"title={_escape_property(title)}")
         message = p.message
         if p.expected:

@@ -30,15 +30,16 @@ def format_problem(problem: Problem, color: bool = False) -> str:
     return "\n".join(lines)
 
 
-def _plural(n: int, one: str, many: str) -> str:
+def plural(n: int, one: str, many: str) -> str:
+    """«1 errore», «2 errori»: the number with the word that agrees with it."""
     return f"{n} {one if n == 1 else many}"
 
 
 def report_text(result: CheckResult, color: bool = False) -> str:
     out = [format_problem(p, color) for p in result.problems]
-    summary = (f"{_plural(result.files, 'file controllato', 'file controllati')}: "
-               f"{_plural(len(result.errors), 'errore', 'errori')}, "
-               f"{_plural(len(result.warnings), 'avviso', 'avvisi')}.")
+    summary = (f"{plural(result.files, 'file controllato', 'file controllati')}: "
+               f"{plural(len(result.errors), 'errore', 'errori')}, "
+               f"{plural(len(result.warnings), 'avviso', 'avvisi')}.")
     if result.ok:
         summary += " Il catalogo è valido." if not result.warnings else " Il catalogo è valido (con avvisi)."
     if out:
