@@ -4,8 +4,6 @@ one broken and one unreachable; incremental re-harvest counted request by reques
 from __future__ import annotations
 
 import json
-import shutil
-import socket
 from pathlib import Path
 
 import pytest
@@ -14,49 +12,8 @@ from reti_adi.federation.harvest import COPIES_DIR, harvest
 from reti_adi.federation.sources import SourcesError, load_sources
 from reti_adi.federation.transport import Limits
 
-from .publications import CountingServer, publish, service_yaml, write_catalogue
-
-FAST = Limits(timeout=2.0, retries=1, retry_pause=0.05)
-
-AMBITI = {
-    # ambito id: (IPA code, comuni, services) - "sportello-sociale" is a local id of two ambiti
-    "pianura-est": ("urg_bo", ["037002", "037003"], ["sportello-sociale", "emporio-solidale", "doposcuola"]),
-    "imola": ("ncir_bo", ["037032", "037013"], ["sportello-sociale", "centro-famiglie"]),
-    "appennino": ("ucam_bo", ["037033"], ["trasporto-sociale", "custode-sociale"]),
-}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def publications(tmp_path_factory) -> Path:
-    """Built once: tests copy the served folder before changing anything in it."""
-    base = tmp_path_factory.mktemp("federazione")
-    for ambito, (ipa, comuni, services) in AMBITI.items():
-        publish(write_catalogue(base / "repo" / ambito, ambito, ipa, comuni, services),
-                base / "pubblicazioni" / ambito)
-    return base
-
-
-@pytest.fixture
-def federation(publications, tmp_path):
-    """Served publications (three good, one broken), the sources file, and the harvest folder."""
-    served = tmp_path / "servite"
-    shutil.copytree(publications / "pubblicazioni", served)
-    shutil.copytree(served / "imola", served / "rotta")
-    (served / "rotta" / "api" / "v1" / "stato.json").write_text("{non è json", encoding="utf-8")
-    with CountingServer(served) as server:
-        lines = ["titolo: Portale di prova", "sorgenti:"]
-        for name in [*AMBITI, "rotta"]:
-            lines += [f"  - id: {name}", f"    url: {server.url}/{name}/"]
-        lines += ["  - id: irraggiungibile", f"    url: http://127.0.0.1:{_free_port()}/"]
-        sources_file = tmp_path / "sorgenti.yaml"
-        sources_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        yield server, served, sources_file, tmp_path / "raccolta"
+from .conftest import AMBITI, FAST
+from .publications import publish, service_yaml, write_catalogue
 
 
 def run(sources_file: Path, folder: Path):

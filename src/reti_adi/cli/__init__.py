@@ -15,6 +15,7 @@ from reti_adi.cli.init import init_command
 from reti_adi.cli.italiano import italianise
 from reti_adi.cli.options import root_option
 from reti_adi.cli.nuovo import nuovo_command
+from reti_adi.cli.raccogli import raccogli_command
 from reti_adi.cli.schemas import schemas_command
 from reti_adi.cli.serve import serve_command
 from reti_adi.cli.spreadsheet import esporta_command, importa_command
@@ -36,6 +37,7 @@ app.add_command(build_command)
 app.add_command(diff_command)
 app.add_command(init_command)
 app.add_command(nuovo_command)
+app.add_command(raccogli_command)
 app.add_command(schemas_command)
 app.add_command(serve_command)
 app.add_command(importa_command)

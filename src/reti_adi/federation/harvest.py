@@ -159,7 +159,8 @@ def _link_or_copy(source: Path, target: Path) -> None:
         shutil.copyfile(source, target)
 
 
-def _swap(staging: Path, copy: Path) -> None:
+def replace_folder(staging: Path, copy: Path) -> None:
+    """Put staging where copy is; the old copy is removed only once the new one is in place."""
     old = None
     if copy.exists():
         old = Path(tempfile.mkdtemp(prefix=f".{copy.name}.vecchia-", dir=copy.parent))
@@ -203,7 +204,7 @@ def harvest_source(source: Sorgente, location: str, held: SourceState | None, co
                 files[percorso] = info["sha256"]
             (staging / "index.json").write_bytes(index_bytes)
             _references(staging)
-            _swap(staging, copy)
+            replace_folder(staging, copy)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise

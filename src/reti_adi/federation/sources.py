@@ -8,7 +8,7 @@ the one listed first wins (see federation/aggregate.py).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, ValidationError, model_validator
 
@@ -44,6 +44,9 @@ class Sorgenti(Record):
     """File delle sorgenti del portale regionale (sorgenti.yaml)."""
 
     titolo: TestoBreve = "Portale regionale dei sostegni"
+    versione: str = Field("1.0.0", pattern=r"^[0-9]+\.[0-9]+\.[0-9]+$", description="versione del portale")
+    licenza: Literal["CC-BY-4.0", "CC0-1.0", "IODL-2.0"] = "CC-BY-4.0"
+    """Licenza dei dati aggregati: compatibile con quelle delle sorgenti (CC-BY-4.0 lo è con tutte e tre)."""
     url_sito: Url | None = None
     """Indirizzo pubblico del portale aggregato."""
     sorgenti: list[Sorgente] = Field(min_length=1)

@@ -1,0 +1,259 @@
+"""Turn the harvested copies into one catalogue: the same records the publishing pipeline reads.
+
+Every record gets a portal id «<source>-<local id>» (just «<source>» for a record named like its
+source, typically the ambito), so two sources that both publish
+«sportello-sociale» never collide; the record keeps the global identifier its source published.
+Conflicts are resolved by the order of the sources file, and each one is reported:
+
+- the same global identifier from two sources is the same record: the source listed first wins;
+  a later duplicate service is left out, and a later ente, fonte or ambito is replaced by the
+  first source's one in every reference;
+- a comune claimed by the ambiti of two sources stays with the ambito listed first; it is removed
+  from the later ambito and from the comuni its services list.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from reti_adi.catalogue.models.catalogo import Ambito, Catalogo, Ente, Fonte, Servizio
+from reti_adi.catalogue.records import Catalogue, LoadedRecord
+from reti_adi.catalogue.yaml_source import Positions
+from reti_adi.federation.sources import Sorgenti
+from reti_adi.federation.validate import LISTS
+
+MAX_ID = 80
+PORTAL_EDITORE = "portale-regionale"
+"""The portal's own catalogo.yaml names no ente of the catalogue: its records keep their sources' identities."""
+
+
+@dataclass(slots=True)
+class Conflict:
+    source: str
+    message: str
+
+    def describe(self) -> str:
+        return f"{self.source}: {self.message}"
+
+
+@dataclass(slots=True)
+class Aggregate:
+    catalogue: Catalogue
+    global_ids: dict[tuple[str, str], str] = field(default_factory=dict)
+    """(kind, portal id) -> the global identifier published by the source."""
+    origin_pages: dict[str, str] = field(default_factory=dict)
+    """portal service id -> the service's page on its ambito's own site."""
+    source_of: dict[tuple[str, str], str] = field(default_factory=dict)
+    """(kind, portal id) -> source id."""
+    conflicts: list[Conflict] = field(default_factory=list)
+    generated_at: str = "1970-01-01T00:00:00Z"
+    """The newest publication harvested: the portal's date never comes from the clock."""
+
+
+class _Ids:
+    """Portal ids: «source-local», shortened with a digest when too long or already taken by another pair."""
+
+    def __init__(self) -> None:
+        self.taken: dict[tuple[str, str], tuple[str, str]] = {}
+
+    def make(self, kind: str, source: str, local: str) -> str:
+        candidate = source if local == source else f"{source}-{local}"  # an ambito named like its source
+        owner = self.taken.get((kind, candidate))
+        if len(candidate) > MAX_ID or (owner is not None and owner != (source, local)):
+            digest = hashlib.sha256(f"{source}/{local}".encode()).hexdigest()[:8]
+            candidate = f"{candidate[:MAX_ID - 9].rstrip('-')}-{digest}"
+        self.taken[(kind, candidate)] = (source, local)
+        return candidate
+
+
+def _read(path: Path) -> dict:
+    return json.loads(path.read_bytes())
+
+
+def _services(copy: Path) -> Iterator[dict]:
+    folder = copy / "servizi"
+    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+        data = _read(path)
+        if not data.get("rimosso"):
+            yield data
+
+
+def _page(url: str | None, base: str | None) -> str | None:
+    """An absolute link to the source's page; a relative one is resolved against the source's URL."""
+    if not url:
+        return None
+    if url.startswith(("https://", "http://")):
+        return url
+    return f"{base.rstrip('/')}/{url.lstrip('/')}" if base else None
+
+
+class _Builder:
+    def __init__(self, sources: Sorgenti, root: Path):
+        self.sources = sources
+        self.ids = _Ids()
+        self.out = Aggregate(Catalogue(root=root))
+        self.by_global: dict[tuple[str, str], str] = {}
+        """(kind, global id) -> portal id of the record that won it."""
+        self.comune_owner: dict[str, tuple[str, str]] = {}
+        """codice ISTAT -> (source, portal ambito id) that claimed it first."""
+
+    def add(self, kind: str, source: str, model: BaseModel, global_id: str | None) -> None:
+        self.out.catalogue.of(kind)[model.id] = LoadedRecord(kind, model.id, f"{source}/{kind}/{model.id}", model,
+                                                             Positions())
+        self.out.source_of[(kind, model.id)] = source
+        if global_id:
+            self.out.global_ids[(kind, model.id)] = global_id
+            self.by_global[(kind, global_id)] = model.id
+
+    def claimed(self, kind: str, global_id: str | None) -> str | None:
+        return self.by_global.get((kind, global_id)) if global_id else None
+
+    def source(self, source_id: str, copy: Path, base: str | None) -> None:
+        lists = {name: _read(copy / name)[name.removesuffix(".json")] for name in LISTS}
+        refs: dict[tuple[str, str], str] = {}
+        conflicts = self.out.conflicts
+
+        def mapped(kind: str, item: dict) -> str | None:
+            """Portal id for a list record, or None when an earlier source already publishes it."""
+            winner = self.claimed(kind, item.get("id_globale"))
+            if winner is not None:
+                refs[(kind, item["id"])] = winner
+                conflicts.append(Conflict(source_id, f"{kind} «{item['id_globale']}» già pubblicato da "
+                                          f"«{self.out.source_of[(kind, winner)]}»: vale quello della sorgente "
+                                          "elencata prima"))
+                return None
+            refs[(kind, item["id"])] = self.ids.make(kind, source_id, item["id"])
+            return refs[(kind, item["id"])]
+
+        enti = [(mapped("ente", e), e) for e in lists["enti.json"]]
+        fonti = [(mapped("fonte", f), f) for f in lists["fonti.json"]]
+        ambiti = [(mapped("ambito", a), a) for a in lists["ambiti.json"]]
+        for portal_id, e in enti:
+            if portal_id:
+                self.add("ente", source_id, _ente(e, portal_id), e.get("id_globale"))
+        for portal_id, f in fonti:
+            if portal_id:
+                self.add("fonte", source_id, _fonte(f, portal_id), f.get("id_globale"))
+        removed: set[str] = set()
+        for portal_id, a in ambiti:
+            if not portal_id:
+                continue
+            kept = []
+            for code in (c["codice_istat"] for c in a["comuni"]):
+                owner = self.comune_owner.setdefault(code, (source_id, portal_id))
+                if owner[1] == portal_id:
+                    kept.append(code)
+                else:
+                    removed.add(code)
+                    conflicts.append(Conflict(source_id, f"il comune {code} dell'ambito «{a['id']}» appartiene già "
+                                              f"all'ambito «{owner[1]}» della sorgente «{owner[0]}», elencata prima: "
+                                              "resta a quello"))
+            model = _ambito(a, portal_id, refs[("ente", a["ente_capofila"])])
+            self.add("ambito", source_id, model.model_copy(update={"comuni": kept}), a.get("id_globale"))
+        for s in _services(copy):
+            winner = self.claimed("servizio", s.get("id_globale"))
+            if winner is not None:
+                conflicts.append(Conflict(source_id, f"servizio «{s['id_globale']}» già pubblicato da "
+                                          f"«{self.out.source_of[('servizio', winner)]}»: vale quello della "
+                                          "sorgente elencata prima"))
+                continue
+            portal_id = self.ids.make("servizio", source_id, s["id"])
+            model = _servizio(s, portal_id, refs, removed)
+            self.add("servizio", source_id, model, s.get("id_globale"))
+            page = _page(s.get("url_pagina"), base)
+            if page:
+                self.out.origin_pages[portal_id] = page
+
+
+def aggregate(sources: Sorgenti, copies: dict[str, tuple[Path, str | None]], root: Path) -> Aggregate:
+    """One catalogue from the copies (source id -> (copy folder, source base URL)), in the sources' order.
+
+    root is the portal's folder (beside the sources file): its own mkdocs.yml and site_src, if any, shape the site."""
+    builder = _Builder(sources, root)
+    newest = []
+    demo = False
+    for source in sources.sorgenti:
+        if source.id not in copies:
+            continue
+        copy, base = copies[source.id]
+        index = _read(copy / "index.json")
+        newest.append(index.get("generato_il", ""))
+        demo = demo or bool(index.get("dati_dimostrativi"))
+        try:
+            builder.source(source.id, copy, base)
+        except (KeyError, TypeError, ValueError, ValidationError) as exc:
+            builder.out.conflicts.append(Conflict(source.id, f"copia non utilizzabile ({exc}): sorgente esclusa"))
+    out = builder.out
+    out.generated_at = max(newest, default=out.generated_at)
+    meta = Catalogo.model_construct(titolo=sources.titolo, versione=sources.versione, editore=PORTAL_EDITORE,
+                                    licenza=sources.licenza, url_sito=sources.url_sito, dati_dimostrativi=demo)
+    out.catalogue.meta = LoadedRecord("catalogo", "catalogo", "sorgenti.yaml", meta, Positions())
+    return out
+
+
+def _ente(e: dict, portal_id: str) -> Ente:
+    data = {key: e[key] for key in ("denominazione", "codice_fiscale", "codice_ipa", "sito_web", "contatti")
+            if e.get(key) is not None}
+    if e.get("runts_numero"):
+        data["runts"] = {"numero_repertorio": e["runts_numero"], "sezione": e["runts_sezione"]}
+    if e.get("sede_indirizzo"):
+        data["sede"] = {"indirizzo": e["sede_indirizzo"], "comune": e["sede_comune_istat"], "cap": e["sede_cap"]}
+    return Ente.model_validate({"id": e["id"], "tipo": e["tipo"]["codice"], **data}).model_copy(
+        update={"id": portal_id})
+
+
+def _fonte(f: dict, portal_id: str) -> Fonte:
+    data = {key: f[key] for key in ("denominazione", "programma", "cup") if f.get(key) is not None}
+    periodo = {"inizio": f["inizio"], **({"fine": f["fine"]} if f.get("fine") else {})}
+    return Fonte.model_validate({"id": f["id"], "tipo": f["tipo"]["codice"], "periodo": periodo, **data}).model_copy(
+        update={"id": portal_id})
+
+
+def _ambito(a: dict, portal_id: str, capofila: str) -> Ambito:
+    return Ambito.model_validate({
+        "id": a["id"], "denominazione": a["denominazione"], "regione": a["regione"], "ente_capofila": a["ente_capofila"],
+        "comuni": [c["codice_istat"] for c in a["comuni"]], "codici_esterni": a.get("codici_esterni", [])},
+    ).model_copy(update={"id": portal_id, "ente_capofila": capofila})
+
+
+def _servizio(s: dict, portal_id: str, refs: dict[tuple[str, str], str], removed: set[str]) -> Servizio:
+    optional = ("a_chi_e_rivolto", "come_accedere", "cosa_serve", "costo", "data_avvio", "data_fine",
+                "posti_disponibili", "contatti")
+    data = {key: s[key] for key in optional if s.get(key) is not None}
+    sedi = []
+    for sede in s.get("sedi", []):
+        item = {key: sede[key] for key in ("denominazione", "indirizzo", "cap", "orari", "note_orari", "accessibile")
+                if sede.get(key) is not None}
+        item["comune"] = sede["comune_istat"]
+        if sede.get("lat") is not None and sede.get("lon") is not None:
+            item["coordinate"] = {"lat": sede["lat"], "lon": sede["lon"]}
+        sedi.append(item)
+    territorio = s["territorio"]
+    model = Servizio.model_validate({
+        "id": s["id"], "denominazione": s["denominazione"], "descrizione": s["descrizione"],
+        "tipologia": s["tipologia"]["codice"], "classificazioni": s.get("classificazioni", []),
+        "aree_utenza": [a["codice"] for a in s.get("aree_utenza", [])],
+        "ente_erogatore": s["ente_erogatore"]["id"],
+        "enti_coinvolti": [{"ente": e["id"], "ruolo": e["ruolo"]} for e in s.get("enti_coinvolti", [])],
+        "fonti_finanziamento": [f["id"] for f in s.get("fonti_finanziamento", [])],
+        "ambito": territorio["ambito"]["id"],
+        "comuni": None if territorio["tutto_ambito"] else territorio["comuni_istat"],
+        "sedi": sedi, "modalita_accesso": [m["codice"] for m in s.get("modalita_accesso", [])],
+        "stato": s["stato"], "ultima_verifica": s["ultima_verifica"], **data})
+    update = {
+        "id": portal_id, "ente_erogatore": refs[("ente", model.ente_erogatore)],
+        "enti_coinvolti": [c.model_copy(update={"ente": refs[("ente", c.ente)]}) for c in model.enti_coinvolti],
+        "fonti_finanziamento": [refs[("fonte", f)] for f in model.fonti_finanziamento],
+        "ambito": refs[("ambito", model.ambito)]}
+    if model.comuni is not None:
+        update["comuni"] = [c for c in model.comuni if c not in removed]
+    return model.model_copy(update=update)
+
+
+__all__ = ["Aggregate", "Conflict", "aggregate"]

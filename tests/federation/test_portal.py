@@ -1,0 +1,101 @@
+"""The aggregated portal: harvested records published by the same pipeline (API, data package, site with
+Pagefind), with ids that never collide and conflicts resolved by the order of the sources file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import frictionless
+
+from reti_adi.build import DATA_STEPS
+from reti_adi.federation.pipeline import raccogli
+from reti_adi.federation.validate import schema_errors, schema_name
+
+from ..conftest import run_cli
+from .conftest import AMBITI, FAST
+from .publications import publish, service_yaml, write_catalogue
+
+
+def _api(out: Path, name: str) -> dict:
+    return json.loads((out / "api" / "v1" / name).read_bytes())
+
+
+def test_one_portal_with_every_valid_source_from_the_same_pipeline(federation):
+    _, _, sources_file, folder = federation
+    out = sources_file.parent / "portale"
+    report = raccogli(sources_file, folder, out, FAST, workers=3)
+    assert sorted(s.id for s in report.harvest.failed) == ["irraggiungibile", "rotta"]
+    ids = sorted(s["id"] for s in _api(out, "sostegni.json")["sostegni"])
+    expected = sorted(f"{ambito}-{service}" for ambito, (_, _, services) in AMBITI.items() for service in services)
+    assert ids == expected
+    # the same local id in two ambiti: two records, each in its own ambito
+    assert {"pianura-est-sportello-sociale", "imola-sportello-sociale"} <= set(ids)
+    imola = _api(out, "servizi/imola-sportello-sociale.json")
+    assert imola["territorio"]["ambito"]["id"] == "imola" and imola["ente_erogatore"]["id"] == "imola-capofila-imola"
+    assert sorted(a["id"] for a in _api(out, "ambiti.json")["ambiti"]) == sorted(AMBITI)
+    api = out / "api" / "v1"
+    for path in api.rglob("*.json"):
+        relative = path.relative_to(api).as_posix()
+        if relative.startswith(("schema/", "ambiti/")) or "/" in relative and not relative.startswith("servizi/"):
+            continue
+        data = json.loads(path.read_bytes())
+        if relative.removesuffix(".json") in ("sostegni", "enti", "fonti", "ambiti", "index", "stato", "changes") \
+                or relative.startswith("servizi/"):
+            assert schema_errors(schema_name(relative, data), data) == [], relative
+    assert frictionless.validate(out / "dati" / "datapackage.json").valid
+    for portal_id in expected:
+        assert (out / "servizi" / portal_id / "index.html").is_file()
+    assert (out / "ambiti" / "imola" / "index.html").is_file()
+    regioni = json.loads((out / "pagefind" / "regioni.json").read_bytes())
+    assert "Emilia-Romagna" in json.dumps(regioni, ensure_ascii=False)
+
+
+def test_the_portal_change_log_follows_the_sources(federation, tmp_path):
+    server, served, sources_file, folder = federation
+    out = tmp_path / "portale"
+    raccogli(sources_file, folder, out, FAST, workers=3, steps=DATA_STEPS[:1])
+    root = tmp_path / "repo-imola"
+    ipa, comuni, services = AMBITI["imola"]
+    write_catalogue(root, "imola", ipa, comuni, [s for s in services if s != "centro-famiglie"])
+    changed = service_yaml("sportello-sociale", "imola", "capofila-imola", denominazione="Sportello sociale Imola")
+    (root / "catalogo" / "servizi" / "sportello-sociale.yaml").write_text(json.dumps(changed), encoding="utf-8")
+    publish(root, served / "imola")
+    raccogli(sources_file, folder, out, FAST, workers=3, steps=DATA_STEPS[:1])
+    servizi = _api(out, "changes.json")["variazioni"]["servizi"]
+    assert servizi["modificati"] == ["imola-sportello-sociale"]
+    assert servizi["rimossi"] == ["imola-centro-famiglie"]
+    assert servizi["aggiunti"] == []
+
+
+def test_a_comune_claimed_by_two_ambiti_stays_with_the_first_source(tmp_path):
+    for ambito, comuni in (("pianura-est", ["037002", "037003"]), ("vicini", ["037003", "037005"])):
+        publish(write_catalogue(tmp_path / "repo" / ambito, ambito, f"ipa_{ambito[:5]}", comuni, ["sportello"]),
+                tmp_path / "pubblicazioni" / ambito)
+    sources = tmp_path / "sorgenti.yaml"
+    sources.write_text("sorgenti:\n  - id: pianura-est\n    cartella: pubblicazioni/pianura-est\n"
+                       "  - id: vicini\n    cartella: pubblicazioni/vicini\n", encoding="utf-8")
+    report = raccogli(sources, steps=DATA_STEPS[:1])
+    ambiti = {a["id"]: [c["codice_istat"] for c in a["comuni"]] for a in _api(tmp_path / "build", "ambiti.json")["ambiti"]}
+    assert ambiti == {"pianura-est": ["037002", "037003"], "vicini": ["037005"]}
+    assert [c.describe() for c in report.aggregate.conflicts] == [
+        "vicini: il comune 037003 dell'ambito «vicini» appartiene già all'ambito «pianura-est» della sorgente "
+        "«pianura-est», elencata prima: resta a quello"]
+    vicini = _api(tmp_path / "build", "servizi/vicini-sportello.json")
+    assert vicini["territorio"]["comuni_istat"] == ["037005"]
+
+
+def test_cli_reports_each_source_in_italian(federation):
+    _, _, sources_file, folder = federation
+    result = run_cli("raccogli", str(sources_file), "--raccolta", str(folder), "--solo-raccolta", "--timeout", "2")
+    assert result.returncode == 0, result.stderr
+    assert "pianura-est: aggiornata" in result.stdout
+    assert "irraggiungibile: ERRORE" in result.stdout and "esclusa dal portale" in result.stdout
+    assert "5 sorgenti, 2 con errori" in result.stdout
+    strict = run_cli("raccogli", str(sources_file), "--raccolta", str(folder), "--solo-raccolta", "--rigoroso",
+                     "--timeout", "2")
+    assert strict.returncode == 1 and "invariata" in strict.stdout
+    bad = sources_file.parent / "rotto.yaml"
+    bad.write_text("sorgenti:\n  - id: solo-id\n", encoding="utf-8")
+    refused = run_cli("raccogli", str(bad))
+    assert refused.returncode == 2 and "rotto.yaml:2" in refused.stderr and "esattamente uno" in refused.stderr
