@@ -79,6 +79,15 @@ def step_datapackage(state: BuildState) -> None:
     write_files(state.staging / DATA_DIR, build_datapackage(state.catalogue, state.context))
 
 
+def step_hsds(state: BuildState) -> None:
+    from reti_adi.publish.hsds import HSDS_DIR, build_hsds
+    from reti_adi.publish.identity import catalogue_namespace
+
+    namespace = catalogue_namespace(state.catalogue)
+    if namespace is not None:  # no namespace, no stable UUIDs: check already warns
+        write_files(state.staging / HSDS_DIR, build_hsds(state.catalogue, state.context, namespace).files)
+
+
 def step_site(state: BuildState) -> None:
     from reti_adi.site.mkdocs_site import build_site
 
@@ -87,7 +96,8 @@ def step_site(state: BuildState) -> None:
         state.timings[f"sito.{name}"] = seconds
 
 
-DATA_STEPS: list[tuple[str, Step]] = [("api", step_api), ("dati", step_datapackage), ("documenti", step_documents)]
+DATA_STEPS: list[tuple[str, Step]] = [("api", step_api), ("hsds", step_hsds), ("dati", step_datapackage),
+                                       ("documenti", step_documents)]
 SITE_STEPS: list[tuple[str, Step]] = [("sito", step_site)]
 
 
