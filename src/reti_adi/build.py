@@ -7,6 +7,7 @@ build/ exactly as it was.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -88,6 +89,17 @@ def step_hsds(state: BuildState) -> None:
         write_files(state.staging / HSDS_DIR, build_hsds(state.catalogue, state.context, namespace).files)
 
 
+def step_dcat(state: BuildState) -> None:
+    from reti_adi.publish.dcat import build_dcat
+
+    data = state.staging / DATA_DIR
+    entries = {name: f"../{path}" if (state.staging / path).is_file() else None
+               for name, path in (("api", f"{API_DIR}/index.json"), ("hsds", "api/hsds/index.json"))}
+    package = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
+    sizes = {p.name: p.stat().st_size for p in data.iterdir() if p.is_file()}
+    write_files(data, build_dcat(state.catalogue, state.context, package, sizes, entries["api"], entries["hsds"]))
+
+
 def step_site(state: BuildState) -> None:
     from reti_adi.site.mkdocs_site import build_site
 
@@ -97,7 +109,7 @@ def step_site(state: BuildState) -> None:
 
 
 DATA_STEPS: list[tuple[str, Step]] = [("api", step_api), ("hsds", step_hsds), ("dati", step_datapackage),
-                                       ("documenti", step_documents)]
+                                       ("dcat", step_dcat), ("documenti", step_documents)]
 SITE_STEPS: list[tuple[str, Step]] = [("sito", step_site)]
 
 
