@@ -12,15 +12,19 @@ from pathlib import Path
 
 import pytest
 from pyshacl import validate
-from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import DCAT, DCTERMS, FOAF
 
 from reti_adi.build import DATA_STEPS, build
 from reti_adi.check import check
 
 from ..conftest import REFERENCE_DATE, REPO
 
+# plain Namespaces: rdflib's closed ones warn when pytest probes module attributes
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+DCTERMS = Namespace("http://purl.org/dc/terms/")
+FOAF = Namespace("http://xmlns.com/foaf/0.1/")
+XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
 DCATAPIT = Namespace("http://dati.gov.it/onto/dcatapit#")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 EU = "http://publications.europa.eu/resource/authority/"
@@ -76,7 +80,7 @@ def test_the_shapes_do_catch_a_missing_title(built):
     """Guard: the SHACL check above can fail."""
     data = _graph(built)
     dataset = next(data.subjects(RDF.type, DCATAPIT.Dataset))
-    data.remove((dataset, DCTERMS.title, None))
+    data.remove((dataset, DCTERMS["title"], None))
     shapes = Graph().parse(SHAPES / "dcat-ap_2.1.1_shacl_shapes.ttl", format="turtle")
     conforms, _, text = validate(data, shacl_graph=shapes, inference="none")
     assert not conforms and "dct:title" in text
@@ -87,7 +91,7 @@ def test_every_element_dati_gov_it_requires_is_there(built):
     (dataset,) = g.subjects(RDF.type, DCATAPIT.Dataset)
     assert (dataset, RDF.type, DCAT.Dataset) in g
     assert str(_one(g, dataset, DCTERMS.identifier)) == "urg_bo:reti-adi-catalogo"  # IPA code of the editore
-    assert _one(g, dataset, DCTERMS.title).language == "it"
+    assert _one(g, dataset, DCTERMS["title"]).language == "it"
     assert str(_one(g, dataset, DCTERMS.description))
     assert _one(g, dataset, DCTERMS.modified) == Literal("2025-11-24", datatype=XSD.date)
     assert _one(g, dataset, DCAT.theme) == URIRef(f"{EU}data-theme/SOCI")
@@ -103,7 +107,7 @@ def test_every_element_dati_gov_it_requires_is_there(built):
     assert _one(g, contact, VCARD.hasEmail) == URIRef("mailto:info@unionerenogalliera.example.it")
     assert _one(g, contact, VCARD.hasURL) == URIRef("https://www.unionerenogalliera.example.it")
     (catalog,) = g.subjects(RDF.type, DCATAPIT.Catalog)
-    for prop in (DCTERMS.title, DCTERMS.description, DCTERMS.publisher, DCTERMS.modified):
+    for prop in (DCTERMS["title"], DCTERMS.description, DCTERMS.publisher, DCTERMS.modified):
         _one(g, catalog, prop)
     assert _one(g, catalog, DCAT.dataset) == dataset
 
@@ -112,11 +116,11 @@ def test_every_element_dati_gov_it_requires_is_there(built):
     assert len(distributions) == len(package["resources"]) + 4  # + descriptor, zip, JSON API, HSDS
     for node in distributions:
         assert (node, RDF.type, DCATAPIT.Distribution) in g
-        assert str(_one(g, node, DCTERMS.format)).startswith(f"{EU}file-type/")
+        assert str(_one(g, node, DCTERMS["format"])).startswith(f"{EU}file-type/")
         licence = _one(g, node, DCTERMS.license)
         assert str(licence).startswith("https://w3id.org/italia/controlled-vocabulary/licences/")
         assert (licence, RDF.type, DCATAPIT.LicenseDocument) in g and _one(g, licence, DCTERMS.type)
-        _one(g, node, DCTERMS.title)
+        _one(g, node, DCTERMS["title"])
         access = _one(g, node, DCAT.accessURL)
         target = Path(access.removeprefix("file://"))
         assert target.is_file(), access  # every address points at a published file
