@@ -32,13 +32,12 @@ class Ids:
     Records (services, enti) take record_uuid of their global id, so a platform can compute the
     UUID from «namespace:kind:id». What hangs off a record (its phones, schedules, attributes) is
     a uuid5 under the record's UUID. Taxonomies and their terms are national vocabularies: the same
-    UUIDs in every catalogue, so merged directories share one taxonomy. Places are keyed by address
-    within the catalogue's namespace: two services at the same door share one location.
+    UUIDs in every catalogue, so merged directories share one taxonomy; so do places, keyed by their
+    address: two services at the same door share one location, whichever catalogue lists them.
     """
 
     def __init__(self, namespace: str):
         self.namespace = namespace
-        self.places = uuid.uuid5(PROJECT_NAMESPACE, f"{namespace}:hsds:luoghi")
 
     def record(self, kind: str, local_id: str) -> str:
         return str(record_uuid(global_id(self.namespace, kind, local_id)))
@@ -51,8 +50,6 @@ class Ids:
     def national(role: str, key: str) -> str:
         return str(uuid.uuid5(PROJECT_NAMESPACE, f"hsds:{role}:{key}"))
 
-    def place(self, key: str) -> str:
-        return str(uuid.uuid5(self.places, key))
 
 STATUS = {"attivo": "active", "sospeso": "temporarily closed", "cessato": "defunct"}
 """«non_presente» has no HSDS status: a missing service is not a service anyone provides."""
@@ -136,7 +133,7 @@ class _Exporter:
                  lat: float | None = None, lon: float | None = None, accessible: bool | None = None) -> dict:
         """One location per address: two services at the same door share it, as in HSDS."""
         key = f"{comune}/{cap}/{_norm(indirizzo)}"
-        location_uuid = self.ids.place(key)
+        location_uuid = self.ids.national("luogo", key)
         self.location_owners.setdefault(location_uuid, set()).add(organization_uuid)
         if location_uuid in self.locations:
             found = self.locations[location_uuid]
