@@ -22,7 +22,7 @@ def _api(out: Path, name: str) -> dict:
 
 
 def test_one_portal_with_every_valid_source_from_the_same_pipeline(federation):
-    _, _, sources_file, folder = federation
+    server, _, sources_file, folder = federation
     out = sources_file.parent / "portale"
     report = raccogli(sources_file, folder, out, FAST, workers=3)
     assert sorted(s.id for s in report.harvest.failed) == ["irraggiungibile", "rotta"]
@@ -47,6 +47,9 @@ def test_one_portal_with_every_valid_source_from_the_same_pipeline(federation):
     for portal_id in expected:
         assert (out / "servizi" / portal_id / "index.html").is_file()
     assert (out / "ambiti" / "imola" / "index.html").is_file()
+    # each service links to its page on the ambito's own site
+    page = (out / "servizi" / "imola-sportello-sociale" / "index.html").read_text(encoding="utf-8")
+    assert f'href="{server.url}/imola/servizi/sportello-sociale/"' in page
     regioni = json.loads((out / "pagefind" / "regioni.json").read_bytes())
     assert "Emilia-Romagna" in json.dumps(regioni, ensure_ascii=False)
 

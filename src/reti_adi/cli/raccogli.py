@@ -21,6 +21,9 @@ CANCELLED = "Portale non pubblicato: la pubblicazione precedente è intatta."
                    "al file delle sorgenti).")
 @aliased("--uscita", "-o", "out", hidden=("--out",), type=click.Path(file_okay=False, path_type=Path),
          default=None, metavar="CARTELLA", help="Cartella del portale pubblicato (predefinita: build/ accanto al file delle sorgenti).")
+@click.option("--precedente", "previous", default=None, metavar="CARTELLA|URL",
+              help="Pubblicazione precedente del portale (cartella o URL) da cui prosegue il suo registro delle "
+                   "modifiche; predefinita: la cartella di uscita.")
 @click.option("--paralleli", type=click.IntRange(1, 64), default=8, show_default=True, metavar="N",
               help="Sorgenti raccolte contemporaneamente.")
 @click.option("--timeout", type=click.FloatRange(0.1, 600), default=20.0, show_default=True, metavar="SECONDI",
@@ -29,7 +32,7 @@ CANCELLED = "Portale non pubblicato: la pubblicazione precedente è intatta."
               help="Dimensione massima di un file raccolto, in MB.")
 @click.option("--solo-raccolta", is_flag=True, help="Raccoglie le sorgenti senza pubblicare il portale.")
 @click.option("--rigoroso", is_flag=True, help="Termina con codice 1 se anche una sola sorgente ha errori.")
-def raccogli_command(sorgenti: Path, raccolta: Path | None, out: Path | None, paralleli: int, timeout: float,
+def raccogli_command(sorgenti: Path, raccolta: Path | None, out: Path | None, previous: str | None, paralleli: int, timeout: float,
                      limite_mb: float, solo_raccolta: bool, rigoroso: bool) -> None:
     """Raccoglie le pubblicazioni degli ambiti elencate in SORGENTI (predefinito: sorgenti.yaml) e pubblica
     un unico portale: sito con una ricerca su tutti gli ambiti, API con il proprio registro delle modifiche,
@@ -47,7 +50,7 @@ def raccogli_command(sorgenti: Path, raccolta: Path | None, out: Path | None, pa
         raise UsageError(f"file delle sorgenti non trovato: {sorgenti}")
     limits = Limits(max_bytes=int(limite_mb * 1_000_000), timeout=timeout)
     try:
-        report = raccogli(sorgenti, raccolta, out, limits, paralleli, publish=not solo_raccolta)
+        report = raccogli(sorgenti, raccolta, out, limits, paralleli, publish=not solo_raccolta, previous=previous)
     except SourcesError as exc:
         click.echo(f"Errori nel file delle sorgenti:\n{exc}", err=True)
         sys.exit(2)

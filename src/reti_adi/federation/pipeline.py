@@ -24,7 +24,7 @@ class FederationReport:
 
 
 def raccogli(sources_file: Path, folder: Path | None = None, out: Path | None = None, limits: Limits | None = None,
-             workers: int = 8, publish: bool = True, steps=None) -> FederationReport:
+             workers: int = 8, publish: bool = True, steps=None, previous: str | None = None) -> FederationReport:
     """Harvest into folder (default: raccolta/ beside the sources file) and publish into out (default: build/)."""
     sources_file = Path(sources_file).resolve()
     sources = load_sources(sources_file)
@@ -37,4 +37,4 @@ def raccogli(sources_file: Path, folder: Path | None = None, out: Path | None = 
     if not publish:
         return FederationReport(report, None, None)
     combined = aggregate(sources, copies, sources_file.parent)
-    return FederationReport(report, combined, publish_portal(combined, out, steps))
+    return FederationReport(report, combined, publish_portal(combined, out, steps, previous))

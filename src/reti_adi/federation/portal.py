@@ -49,12 +49,13 @@ class PortalPublication:
     changes: object = None
 
 
-def publish_portal(aggregate: Aggregate, out: Path, steps=None) -> PortalPublication:
+def publish_portal(aggregate: Aggregate, out: Path, steps=None, previous: str | Path | None = None) -> PortalPublication:
+    """previous: the portal's previous publication (folder or URL) its change log continues; default out."""
     import time
 
     out = Path(out).resolve()
     context = portal_context(aggregate)
-    previous = load_previous(out)
+    previous = load_previous(previous if previous is not None else out)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".portale-nuovo-", dir=out.parent))
     timings: dict[str, float] = {}

@@ -30,6 +30,10 @@ class BuildContext:
     def page_url(self, path: str) -> str:
         return f"{self.site_url}{path}"
 
+    def source_page(self, service_id: str) -> str | None:
+        """The service's page on the site of the ambito that publishes it: only a regional portal has one."""
+        return None
+
 
 def _git(root: Path, *args: str) -> str | None:
     try:

@@ -65,7 +65,8 @@ class PageWriter:
     def services(self) -> None:
         for s in self.details.values():
             self.render(f"servizi/{s.id}.md", "servizio.html.j2", s=s, title_json=title_json(s.denominazione),
-                        jsonld=Markup(government_service(s, self.ctx, self.catalogue)))
+                        jsonld=Markup(government_service(s, self.ctx, self.catalogue)),
+                        origine=self.ctx.source_page(s.id))
 
     def _grouped_by_tipologia(self, services: list[m.ServizioDettaglio], caption: str) -> list[Section]:
         groups: dict[str, list] = defaultdict(list)
