@@ -13,7 +13,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from reti_adi.build import DATA_STEPS, build
-from reti_adi.publish.hsds import HSDS_DIR
+from reti_adi.publish.hsds import HSDS_DIR, uuid5
 from reti_adi.publish.identity import global_id, record_uuid
 
 from ..conftest import REFERENCE_DATE, REPO
@@ -144,7 +144,9 @@ def _ids(value):
 
 def test_the_mapping_keeps_what_the_catalogue_says(hsds):
     services = {s["name"]: s for s in json.loads((hsds / "services.json").read_text())["contents"]}
-    sad = services["Servizio di assistenza domiciliare (SAD)"]
+    listed = services["Servizio di assistenza domiciliare (SAD)"]
+    assert all("taxonomy_term" not in a for a in listed["attributes"])  # the list names terms by id
+    sad = json.loads((hsds / "services" / f"{listed['id']}.json").read_text())
     assert sad["status"] == "active" and sad["assured_date"] == "2026-09-15"
     codes = {a["link_type"]: a["taxonomy_term"]["code"] for a in sad["attributes"] if a["link_type"] != "aree_utenza"}
     assert codes["tipologie_art7"] == "e"
@@ -187,3 +189,13 @@ def test_no_global_namespace_no_hsds_export(catalogue_copy, monkeypatch):
     hsds = _publish(catalogue_copy, monkeypatch)
     assert not hsds.exists()
     assert (hsds.parent / "v1" / "index.json").is_file()
+
+
+def test_the_fast_uuid5_is_rfc_4122_version_5():
+    import random
+
+    rng = random.Random(7)
+    for _ in range(500):
+        namespace = uuid.UUID(int=rng.getrandbits(128))
+        name = "".join(rng.choice("aàb:/-é1 ") for _ in range(rng.randint(0, 30)))
+        assert uuid5(namespace.bytes, name) == str(uuid.uuid5(namespace, name))

@@ -9,8 +9,8 @@ enti coinvolti and their roles) stays in api/v1/ only.
 
 from __future__ import annotations
 
+import hashlib
 import re
-import uuid
 from dataclasses import dataclass, field
 
 from reti_adi.catalogue.models.common import GIORNI
@@ -24,6 +24,15 @@ from reti_adi.publish.resolve import served_comuni
 HSDS_DIR = "api/hsds"
 HSDS_VERSION = "3.1"
 
+
+def uuid5(namespace: bytes, name: str) -> str:
+    """RFC 4122 version 5, as uuid.uuid5 but on bytes and str: a national export makes ~20 per
+    service, and uuid.UUID objects made them a third of the export's time."""
+    digest = bytearray(hashlib.sha1(namespace + name.encode("utf-8")).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50
+    digest[8] = (digest[8] & 0x3F) | 0x80
+    h = digest.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 class Ids:
@@ -44,11 +53,11 @@ class Ids:
 
     @staticmethod
     def child(parent: str, role: str, key: str = "") -> str:
-        return str(uuid.uuid5(uuid.UUID(parent), f"{role}:{key}"))
+        return uuid5(bytes.fromhex(parent.replace("-", "")), f"{role}:{key}")
 
     @staticmethod
     def national(role: str, key: str) -> str:
-        return str(uuid.uuid5(PROJECT_NAMESPACE, f"hsds:{role}:{key}"))
+        return uuid5(PROJECT_NAMESPACE.bytes, f"hsds:{role}:{key}")
 
 
 STATUS = {"attivo": "active", "sospeso": "temporarily closed", "cessato": "defunct"}
@@ -285,6 +294,15 @@ class _Exporter:
                        "description": sede.denominazione, "schedules": schedules})
 
 
+def _slim(service: dict) -> dict:
+    """The list names each attribute's term by id only: taxonomy_terms.json has the terms, and the
+    repeated nested term was most of the list's size at national scale."""
+    if "attributes" not in service:
+        return service
+    return dict(service, attributes=[{k: v for k, v in a.items() if k != "taxonomy_term"}
+                                     for a in service["attributes"]])
+
+
 def build_hsds(catalogue: Catalogue, ctx: BuildContext, namespace: str) -> HsdsPublication:
     """Path under api/hsds/ -> content, mirroring the HSDS API paths as static files.
 
@@ -315,7 +333,7 @@ def build_hsds(catalogue: Catalogue, ctx: BuildContext, namespace: str) -> HsdsP
         files[f"services/{service['id']}.json"] = dump(full)
     for organization in pub.organizations:
         files[f"organizations/{organization['id']}.json"] = dump(organization)
-    files["services.json"] = dump(_page(pub.services))
+    files["services.json"] = dump(_page([_slim(s) for s in pub.services]))
     files["organizations.json"] = dump(_page(pub.organizations))
     files["service_at_locations.json"] = dump(_page(pub.service_at_locations))
     files["taxonomies.json"] = dump(_page(pub.taxonomies))
