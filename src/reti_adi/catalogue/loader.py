@@ -32,9 +32,9 @@ def parse_stage(kind: FileKind, raw: bytes, relative: str, stem: str, name: str)
     parsed = parse(text, relative)
     problems = list(parsed.problems)
     packed = PackedPositions.pack(parsed.positions)
+    problems.extend(find_personal_data(text, parsed.strings, relative, parsed.positions))  # comments too
     if parsed.data is None:
         return ParseOutcome(None, packed, problems)
-    problems.extend(find_personal_data(parsed.strings, relative, parsed.positions))
     problems.extend(find_placeholders(parsed.strings, relative, parsed.positions))
     problems.extend(find_comment_truncations(text, parsed.strings, relative, parsed.positions))
     if not kind.single_file:
