@@ -21,8 +21,9 @@ try:
 except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     _Parser = yaml.SafeLoader
 
-MAX_FILE_BYTES = 1024 * 1024
-"""The largest real record (a protocol with its articles) is about 10 KB."""
+MAX_FILE_BYTES = 512 * 1024
+"""The largest real record (a protocol with its articles) is about 10 KB; at this size every
+check of the file still takes well under a second."""
 MAX_DEPTH = 32
 """A service's deepest value (sedi[0].orari[0].giorni[0]) sits six collections down."""
 MAX_ITEMS = 5_000

@@ -32,6 +32,7 @@ _LEADING_ZERO = re.compile(r"^[-+]?0[0-9_]+$")
 _SEXAGESIMAL = re.compile(r"^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$")
 
 _constructor = SafeConstructor()
+_MAX_NUMBER_CHARS = 40
 
 Path = tuple
 
@@ -209,6 +210,10 @@ class _Builder:
         if tag == _NULL:
             return None
         if tag == _INT:
+            if len(text) > _MAX_NUMBER_CHARS:  # int() of thousands of digits is refused, or slow
+                self._problem(node, path, f"numero di {len(text)} cifre: se è un codice scrivilo tra virgolette",
+                              "yaml.numero-lungo", found=f"{text[:10]}…", expected="un numero breve o un testo")
+                return None
             if _SEXAGESIMAL.match(text):
                 self._problem(node, path,
                               f"«{text}» è stato letto come numero in base 60 (YAML 1.1): "
