@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,10 @@ REPO = Path(__file__).resolve().parents[1]
 # and every CLI it starts, runs with the clock pinned there: no test reads the wall clock.
 REFERENCE_DATE = dt.date(2026, 11, 22)
 os.environ[clock.ENV_VAR] = REFERENCE_DATE.isoformat()
+# The check cache lives in the user's cache directory: the suite, and every CLI it starts, uses its own.
+_CACHE_HOME = tempfile.mkdtemp(prefix="reti-adi-test-cache-")
+os.environ["RETI_ADI_CACHE"] = _CACHE_HOME
+atexit.register(shutil.rmtree, _CACHE_HOME, True)
 
 
 def run_cli(*args: str, cwd=None) -> subprocess.CompletedProcess:

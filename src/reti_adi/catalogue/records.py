@@ -51,7 +51,7 @@ class Catalogue:
 
 @dataclass(slots=True)
 class ParseOutcome:
-    """What one file's bytes say before validation: plain data, cheap to pickle and to cache."""
+    """What one file's bytes say before validation: plain data, cheap to send between processes and to cache."""
 
     data: dict | None
     positions: PackedPositions

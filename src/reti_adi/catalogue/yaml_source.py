@@ -60,7 +60,10 @@ class Positions:
 
 
 class PackedPositions:
-    """Positions kept as bytes until a problem needs them: most records never report one."""
+    """Positions kept as bytes until a problem needs them: most records never report one.
+
+    The bytes are JSON (data only, so the check cache can hold them): two lists, values and
+    keys, of [line, column, *path]."""
 
     __slots__ = ("blob", "_positions")
 
@@ -70,16 +73,20 @@ class PackedPositions:
 
     @classmethod
     def pack(cls, positions: Positions) -> "PackedPositions":
-        import pickle
+        import json
 
-        return cls(pickle.dumps((positions.values, positions.keys), protocol=pickle.HIGHEST_PROTOCOL))
+        rows = [[[*position, *path] for path, position in table.items()]
+                for table in (positions.values, positions.keys)]
+        return cls(json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
 
     def unpack(self) -> Positions:
+        """Never raises: bytes that are not what pack() writes (a tampered cache) locate nothing, so
+        problems point at the start of the file instead of failing the check."""
         if self._positions is None:
-            import pickle
-
-            values, keys = pickle.loads(self.blob)
-            self._positions = Positions(values, keys)
+            try:
+                self._positions = _unpack(self.blob)
+            except (ValueError, TypeError, RecursionError):
+                self._positions = Positions()
         return self._positions
 
     def locate(self, path: Path, prefer_key: bool = False):
@@ -87,6 +94,22 @@ class PackedPositions:
 
     def __reduce__(self):
         return (PackedPositions, (self.blob,))
+
+
+def _unpack(blob: bytes) -> Positions:
+    import json
+
+    tables = json.loads(blob)
+    if not (isinstance(tables, list) and len(tables) == 2 and all(isinstance(t, list) for t in tables)):
+        raise ValueError("posizioni non valide")
+    values, keys = ({}, {})
+    for rows, target in zip(tables, (values, keys)):
+        for row in rows:
+            if not (isinstance(row, list) and len(row) >= 2 and type(row[0]) is int and type(row[1]) is int
+                    and all(type(part) in (str, int) for part in row[2:])):
+                raise ValueError("posizione non valida")
+            target[tuple(row[2:])] = (row[0], row[1])
+    return Positions(values, keys)
 
 
 @dataclass(slots=True)

@@ -19,7 +19,8 @@ from reti_adi.reporters import REPORTERS
                    "predefinito quando GITHUB_ACTIONS=true).")
 @reference_date
 @click.option("--cache/--no-cache", "use_cache", default=True, show_default=True,
-              help="Riusa i risultati dei file non cambiati (cartella .reti-adi-cache/).")
+              help="Riusa i risultati dei file non cambiati (cache dell'utente, fuori dal repository; "
+                   "cartella scelta con RETI_ADI_CACHE).")
 @aliased("--processi", "-j", "jobs", hidden=("--jobs",), type=click.IntRange(1), default=None, metavar="N",
               help="Processi per leggere e validare i file (predefinito: i core disponibili).")
 def check_command(path: Path, output_format: str | None, today, use_cache: bool, jobs: int | None) -> None:
