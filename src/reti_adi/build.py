@@ -81,12 +81,16 @@ def step_datapackage(state: BuildState) -> None:
 
 
 def step_hsds(state: BuildState) -> None:
-    from reti_adi.publish.hsds import HSDS_DIR, build_hsds
+    from reti_adi.publish.hsds import HSDS_DIR, build_hsds, catalogue_ids
     from reti_adi.publish.identity import catalogue_namespace
 
-    namespace = catalogue_namespace(state.catalogue)
-    if namespace is not None:  # no namespace, no stable UUIDs: check already warns
-        write_files(state.staging / HSDS_DIR, build_hsds(state.catalogue, state.context, namespace).files)
+    global_of = getattr(state.context, "global_id", None)  # a regional portal keeps its sources' ids
+    if global_of is None:
+        namespace = catalogue_namespace(state.catalogue)
+        if namespace is None:  # no namespace, no stable UUIDs: check already warns
+            return
+        global_of = catalogue_ids(namespace)
+    write_files(state.staging / HSDS_DIR, build_hsds(state.catalogue, state.context, global_of).files)
 
 
 def step_dcat(state: BuildState) -> None:

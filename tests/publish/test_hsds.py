@@ -199,3 +199,19 @@ def test_the_fast_uuid5_is_rfc_4122_version_5():
         namespace = uuid.UUID(int=rng.getrandbits(128))
         name = "".join(rng.choice("aàb:/-é1 ") for _ in range(rng.randint(0, 30)))
         assert uuid5(namespace.bytes, name) == str(uuid.uuid5(namespace, name))
+
+
+def test_records_keep_the_global_ids_they_were_published_with(catalogue_copy):
+    """A regional portal passes the ids its sources published: the UUIDs are the ambiti's own, and a
+    record with no global id (or whose ente has none) is left out rather than given an unstable one."""
+    from reti_adi.check import load_and_check
+    from reti_adi.publish.context import make_context
+    from reti_adi.publish.hsds import build_hsds
+
+    catalogue, _ = load_and_check(catalogue_copy, REFERENCE_DATE)
+    known = {("servizio", "assistenza-domiciliare"): "urg_bo:servizio:assistenza-domiciliare",
+             ("servizio", "centro-per-le-famiglie"): "urg_bo:servizio:centro-per-le-famiglie",
+             ("ente", "asp-pianura-est"): "urg_bo:ente:asp-pianura-est"}
+    pub = build_hsds(catalogue, make_context(catalogue, []), lambda kind, local: known.get((kind, local)))
+    assert [s["id"] for s in pub.services] == [str(record_uuid(known[("servizio", "assistenza-domiciliare")]))]
+    assert [o["id"] for o in pub.organizations] == [str(record_uuid(known[("ente", "asp-pianura-est")]))]

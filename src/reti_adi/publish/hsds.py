@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from reti_adi.catalogue.models.common import GIORNI
 from reti_adi.catalogue.records import Catalogue
@@ -35,6 +37,15 @@ def uuid5(namespace: bytes, name: str) -> str:
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
+GlobalOf = Callable[[str, str], "str | None"]
+"""(kind, local id) -> the record's global id, None when it has none (it is then not exported)."""
+
+
+def catalogue_ids(namespace: str) -> GlobalOf:
+    """An ambito's own build: every record's global id is «namespace:kind:id»."""
+    return partial(global_id, namespace)
+
+
 class Ids:
     """UUIDs that never change for the same thing: derived from global ids, never random.
 
@@ -45,11 +56,12 @@ class Ids:
     address: two services at the same door share one location, whichever catalogue lists them.
     """
 
-    def __init__(self, namespace: str):
-        self.namespace = namespace
+    def __init__(self, global_of: GlobalOf):
+        self.global_of = global_of
 
-    def record(self, kind: str, local_id: str) -> str:
-        return str(record_uuid(global_id(self.namespace, kind, local_id)))
+    def record(self, kind: str, local_id: str) -> str | None:
+        identifier = self.global_of(kind, local_id)
+        return str(record_uuid(identifier)) if identifier else None
 
     @staticmethod
     def child(parent: str, role: str, key: str = "") -> str:
@@ -178,8 +190,10 @@ class _Exporter:
         return [{"id": self.ids.child(owner, "telefono", number), **link, "number": number}]
 
     # records ------------------------------------------------------------------------------------
-    def organization(self, ente) -> dict:
+    def organization(self, ente) -> dict | None:
         org_uuid = self.ids.record("ente", ente.id)
+        if org_uuid is None:
+            return None
         contatti = ente.contatti
         identifiers = [(kind, value) for kind, value in (
             ("Codice IPA (IndicePA)", ente.codice_ipa), ("Codice fiscale", ente.codice_fiscale),
@@ -209,6 +223,8 @@ class _Exporter:
             return None
         service_uuid = self.ids.record("servizio", s.id)
         org_uuid = self.ids.record("ente", s.ente_erogatore)
+        if service_uuid is None or org_uuid is None:
+            return None
         contatti = s.contatti
         page = self.ctx.page_url(f"servizi/{s.id}/") if self.ctx.site_url else None
         url = (contatti.sito_web if contatti else None) or page
@@ -303,19 +319,20 @@ def _slim(service: dict) -> dict:
                                      for a in service["attributes"]])
 
 
-def build_hsds(catalogue: Catalogue, ctx: BuildContext, namespace: str) -> HsdsPublication:
+def build_hsds(catalogue: Catalogue, ctx: BuildContext, global_of: GlobalOf) -> HsdsPublication:
     """Path under api/hsds/ -> content, mirroring the HSDS API paths as static files.
 
-    namespace: the catalogue's global namespace (publish.identity); without one there are no
-    stable UUIDs, so build.py does not call this.
+    global_of: each record's global id, catalogue_ids(namespace) for an ambito's build, or the ids
+    a regional portal kept from its sources (so the portal's UUIDs are the ambiti's own). A record
+    without one has no stable UUID and is left out, with the services of an ente left out.
     """
-    exporter = _Exporter(catalogue, ctx, Ids(namespace))
+    exporter = _Exporter(catalogue, ctx, Ids(global_of))
     pub = HsdsPublication()
     for name in TAXONOMIES:  # every term, used or not: a platform can map the whole vocabulary
         for code in vocabulary(name).codes:
             exporter.vocabulary_term(name, code)
-    pub.organizations = [exporter.organization(r.model)
-                         for r in sorted(catalogue.of("ente").values(), key=lambda r: r.id)]
+    organizations = [exporter.organization(r.model) for r in sorted(catalogue.of("ente").values(), key=lambda r: r.id)]
+    pub.organizations = [o for o in organizations if o is not None]
     services = [exporter.service(r) for r in sorted(catalogue.of("servizio").values(), key=lambda r: r.id)]
     exporter.finish_locations()
     organizations = {o["id"]: o for o in pub.organizations}
