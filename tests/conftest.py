@@ -44,6 +44,13 @@ def catalogue_copy(tmp_path: Path) -> Path:
     return root
 
 
+@pytest.fixture
+def demand_copy(catalogue_copy: Path) -> Path:
+    """The same copy with the example demand files (domanda/) of the planning view."""
+    shutil.copytree(REPO / "domanda", catalogue_copy / "domanda")
+    return catalogue_copy
+
+
 HOSTILE_SERVICE = """\
 id: servizio-ostile
 denominazione: "Sportello <script>window.__pwned = 'titolo'</script> prova"
@@ -81,7 +88,7 @@ def _build_site(root: Path, out: Path) -> Path:
 def built_site(tmp_path_factory) -> Path:
     """The real site (mkdocs-material + Pagefind) of the example catalogue plus one hostile service."""
     root = tmp_path_factory.mktemp("sito") / "repo"
-    for folder in ("catalogo", "protocolli"):
+    for folder in ("catalogo", "protocolli", "domanda"):
         if (REPO / folder).is_dir():
             shutil.copytree(REPO / folder, root / folder)
     for name in ("site_src", "mkdocs.yml"):
@@ -143,8 +150,9 @@ ultima_verifica: 2026-10-01
 def two_region_site(tmp_path_factory) -> Path:
     """The example catalogue plus an ambito in Toscana, built for real."""
     root = tmp_path_factory.mktemp("due-regioni") / "repo"
-    for folder in ("catalogo", "protocolli", "site_src"):
-        shutil.copytree(REPO / folder, root / folder)
+    for folder in ("catalogo", "protocolli", "domanda", "site_src"):
+        if (REPO / folder).is_dir():
+            shutil.copytree(REPO / folder, root / folder)
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
     for relative, text in SECOND_REGION_FILES.items():
         (root / relative).write_text(text, encoding="utf-8")

@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from reti_adi import clock
+from reti_adi.catalogue.demand import load_demand
 from reti_adi.catalogue.loader import load_catalogue
 from reti_adi.catalogue.records import Catalogue
 from reti_adi.rules.checker import check_catalogue
@@ -29,7 +30,9 @@ def load_and_check(root: Path, today: date | None = None, use_cache: bool = Fals
 
         cache = CheckCache(root)
     catalogue = load_catalogue(root, cache, jobs)
-    problems = catalogue.problems + check_catalogue(catalogue, today)
+    catalogue.demand, demand_problems, demand_files = load_demand(root)
+    catalogue.files += demand_files
+    problems = catalogue.problems + demand_problems + check_catalogue(catalogue, today)
     counts = {kind: len(records) for kind, records in catalogue.records.items()}
     return catalogue, CheckResult(root, today, problems, catalogue.files, counts)
 

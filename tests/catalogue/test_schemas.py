@@ -20,7 +20,7 @@ def test_schemas_directory_is_up_to_date(repo_root):
 
 
 def test_every_kind_has_a_2020_12_schema_with_id():
-    files = expected_files()
+    files = {name: text for name, text in expected_files().items() if name.endswith(".schema.json")}
     assert set(files) == {f"{k.name}.schema.json" for k in kinds.KINDS}
     for content in files.values():
         schema = json.loads(content)

@@ -32,6 +32,8 @@ class Catalogue:
     files: int = 0
     partial: dict[str, dict[str, LoadedRecord]] = field(default_factory=dict)
     """Records that failed validation, by kind and id: rules still check what they could read."""
+    demand: list = field(default_factory=list)
+    """Rows of the aggregated demand files (domanda/), see catalogue/demand.py."""
 
     def of(self, kind: str) -> dict[str, LoadedRecord]:
         return self.records.setdefault(kind, {})

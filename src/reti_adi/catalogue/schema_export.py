@@ -22,8 +22,13 @@ def render(schema: dict) -> str:
 
 
 def expected_files() -> dict[str, str]:
-    """File name -> content of every schema `reti-adi schemas` writes."""
-    return {f"{kind.name}.schema.json": render(file_schema(kind.name)) for kind in kinds_module.KINDS}
+    """File name -> content of every schema `reti-adi schemas` writes: a JSON Schema per YAML kind, and the
+    Table Schema of the demand CSV files (domanda/)."""
+    from reti_adi.catalogue.demand import table_schema
+
+    files = {f"{kind.name}.schema.json": render(file_schema(kind.name)) for kind in kinds_module.KINDS}
+    files["domanda.tableschema.json"] = render(table_schema())
+    return files
 
 
 def write_schemas(directory: Path) -> list[Path]:

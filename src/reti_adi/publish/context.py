@@ -44,7 +44,7 @@ def _git(root: Path, *args: str) -> str | None:
 
 
 def _dirty(root: Path) -> bool:
-    status = _git(root, "status", "--porcelain", "--", "catalogo", "protocolli")
+    status = _git(root, "status", "--porcelain", "--", "catalogo", "protocolli", "domanda")
     return bool(status)
 
 

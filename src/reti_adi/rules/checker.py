@@ -6,6 +6,7 @@ from datetime import date
 
 from reti_adi.catalogue.records import Catalogue
 from reti_adi.rules import catalogue as catalogue_rules  # noqa: F401
+from reti_adi.rules import demand as demand_rules  # noqa: F401
 from reti_adi.rules import open_data as open_data_rules  # noqa: F401
 from reti_adi.rules import protocols as protocol_rules  # noqa: F401
 from reti_adi.rules.problems import Problem
