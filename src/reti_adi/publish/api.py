@@ -15,6 +15,7 @@ from reti_adi.catalogue.vocabularies import comuni
 from reti_adi.publish import api_models as m
 from reti_adi.publish.context import BuildContext
 from reti_adi.publish.coverage import coverage, coverage_document
+from reti_adi.publish.demand import build_demand, demand_document
 from reti_adi.publish.previous import PreviousPublication
 from reti_adi.publish.protocols import ProtocolPublication, build_protocols
 from reti_adi.publish.protocols import summary as protocol_summary
@@ -101,6 +102,9 @@ def build_api(catalogue: Catalogue, ctx: BuildContext, previous: PreviousPublica
     pub.files["ambiti.json"] = dump(m.AmbitiDoc(**header, ambiti=ambiti))
     for ambito_id, cov in coverage(catalogue).items():
         pub.files[f"ambiti/{ambito_id}/copertura.json"] = dump(coverage_document(cov, header))
+    demand = build_demand(catalogue)
+    for ambito_id in coverage(catalogue):
+        pub.files[f"ambiti/{ambito_id}/domanda.json"] = dump(demand_document(catalogue, demand, ambito_id, header))
 
     enti = []
     for record in sorted(catalogue.of("ente").values(), key=lambda r: r.id):

@@ -375,3 +375,53 @@ class CoperturaDoc(Testata):
 
 
 DOCUMENT_MODELS.update({"copertura": CoperturaDoc})
+
+
+class Conteggio(Out):
+    """A published count of households: null and riservato when disclosure control hides it (never 0)."""
+
+    valore: int | None = Field(default=None, description="numero di nuclei; assente se riservato")
+    riservato: bool = Field(description="vero se il valore è nascosto: minore della soglia, o nascosto perché "
+                                        "non lo si possa ricavare dai totali")
+
+
+class ComuneDomanda(Out):
+    comune_istat: str | None = Field(default=None,
+                                     description="assente: nuclei di cui la piattaforma non ha indicato il comune")
+    denominazione: str
+    totale: Conteggio
+    tipologie: dict[str, Conteggio]
+
+
+class VoceDomanda(Out):
+    tipologia: str
+    servizio: str | None = Field(default=None,
+                                 description="id del servizio; assente: bisogni della tipologia senza scheda")
+    denominazione: str
+    stato: str | None = None
+    posti_disponibili: int | None = None
+    nuclei: Conteggio
+
+
+class TabellaDomanda(Out):
+    totale: Conteggio
+    tipologie: dict[str, Conteggio]
+    comuni: list[ComuneDomanda]
+    voci: list[VoceDomanda]
+
+
+class PeriodoDomanda(Out):
+    periodo: str = Field(description="trimestre, es. «2026-T1»")
+    nuclei_non_presenti: TabellaDomanda
+    nuclei_attivati: TabellaDomanda
+
+
+class DomandaDoc(Testata):
+    """Aggregated demand from the case platforms, protected by primary and secondary suppression."""
+
+    ambito: str
+    soglia_riservatezza: int
+    periodi: list[PeriodoDomanda]
+
+
+DOCUMENT_MODELS.update({"domanda": DomandaDoc})

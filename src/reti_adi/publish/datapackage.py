@@ -115,7 +115,40 @@ def _tables(catalogue: Catalogue) -> list[tuple[str, str, dict, list[list]]]:
         [[s.id, f] for s in servizi for f in s.model.fonti_finanziamento]))
     tables.extend(_protocol_tables(catalogue))
     tables.append(_coverage_table(catalogue))
+    tables.extend(_demand_tables(catalogue))
     return tables
+
+
+def _demand_tables(catalogue: Catalogue) -> list[tuple[str, str, dict, list[list]]]:
+    """The protected demand figures: suppressed counts are empty (null) with riservato = true, never 0."""
+    from reti_adi.publish.demand import MEASURES, build_demand, demand_rows
+
+    pub = build_demand(catalogue)
+    rows = demand_rows(catalogue, pub)
+    head = [_field("periodo", {"type": "string", "constraints": {"required": True, "pattern": "20[0-9]{2}-T[1-4]"}}),
+            _field("ambito", ID), _field("misura", _enum(MEASURES))]
+    count = [_field("nuclei", type="integer", constraints={"minimum": 0},
+                    description=f"numero di nuclei; vuoto se riservato (soglia {pub.threshold})"),
+             _field("riservato", type="boolean", constraints={"required": True})]
+    comune = {"type": "string", "constraints": {"required": True, "pattern": "[0-9]{6}|non_indicato"}}
+    tipologie = vocabulary("tipologie_art7").codes
+    return [
+        ("domanda_celle", "Domanda aggregata per comune e tipologia (con controllo della riservatezza)", {
+            "fields": head + [_field("comune", comune), _field("tipologia", _enum(tipologie))] + count,
+            "primaryKey": ["periodo", "ambito", "misura", "comune", "tipologia"],
+            "foreignKeys": [_fk("ambito", "ambiti", "id")]}, rows["domanda_celle"]),
+        ("domanda_totali", "Totali della domanda per ambito, comune e tipologia", {
+            "fields": head + [_field("dimensione", _enum(["ambito", "comune", "tipologia"])),
+                              _field("codice", constraints={"required": True})] + count,
+            "primaryKey": ["periodo", "ambito", "misura", "dimensione", "codice"],
+            "foreignKeys": [_fk("ambito", "ambiti", "id")]}, rows["domanda_totali"]),
+        ("domanda_servizi", "Domanda per servizio del catalogo (o per tipologia, se nessuna scheda la descrive)", {
+            "fields": head + [_field("tipologia", _enum(tipologie)),
+                              _field("servizio", {"type": "string", "constraints": {"pattern": ID["constraints"]["pattern"]}},
+                                     description="vuoto: bisogni della tipologia che nessuna scheda descrive")] + count
+                      + [_field("posti_disponibili", type="integer", constraints={"minimum": 0})],
+            "foreignKeys": [_fk("ambito", "ambiti", "id"), _fk("servizio", "servizi", "id")]}, rows["domanda_servizi"]),
+    ]
 
 
 def _coverage_table(catalogue: Catalogue) -> tuple[str, str, dict, list[list]]:

@@ -52,6 +52,9 @@ class Catalogo(Record):
     """Solo se l'editore pubblica più cataloghi: distingue gli identificativi globali (codice IPA + codice)."""
     dati_dimostrativi: bool = False
     """Vero per cataloghi di esempio: il sito lo segnala in ogni pagina."""
+    soglia_riservatezza: int = Field(default=3, ge=3, le=1000)
+    """Conteggi della domanda (domanda/) pubblicati solo da questo numero di nuclei in su: almeno 3 (regole
+    Sistan sul segreto statistico); si può solo alzare."""
 
 
 class Ambito(Record):
