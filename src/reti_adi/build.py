@@ -74,6 +74,10 @@ def step_documents(state: BuildState) -> None:
 
     write_files(state.staging, {docx_path(p.id): protocol_docx(p, state.catalogue, state.context)
                                 for p in state.api.protocols.protocolli.values()})
+    from reti_adi.publish.planning_docx import docx_path as planning_path, planning_docx
+
+    write_files(state.staging, {planning_path(a): planning_docx(state.catalogue, a, state.context)
+                                for a in sorted(state.catalogue.of("ambito"))})
 
 
 def step_datapackage(state: BuildState) -> None:

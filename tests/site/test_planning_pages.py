@@ -50,3 +50,23 @@ def test_planning_page_reflows_at_320_px(page, site_server):  # noqa: F811
                                              "lettere a–h)")
     assert region.evaluate("el => el.scrollWidth > el.clientWidth")
     assert region.get_attribute("tabindex") == "0"
+
+
+def test_demand_view_charts_tables_and_report(page, site_server):  # noqa: F811
+    page.goto(f"{site_server}/programmazione/pianura-est/")
+    chart = page.get_by_role("img", name="Andamento della domanda di sostegni non presenti")
+    assert chart.count() == 1
+    assert "da 2025-T4 a 2026-T3" in chart.evaluate("el => el.querySelector('desc').textContent")
+    # the data table beside the chart, and suppressed figures written as text, never as 0
+    table = page.get_by_role("table", name="Dati del grafico: nuclei con bisogno di un sostegno non presente, per "
+                                          "tipologia e trimestre")
+    assert table.locator("thead th[scope=col]").count() == 5
+    assert page.locator(".ra-riservato").count() > 10
+    assert page.get_by_role("img", name="Saturazione dei servizi con posti – 2026-T3").count() == 1
+    link = page.get_by_role("link", name="Rapporto per l'Ufficio di Piano e la rete di indirizzo (Word, da stampare)")
+    response = page.request.get(f"{site_server}/programmazione/pianura-est/" + link.get_attribute("href"))
+    assert response.status == 200 and response.body()[:2] == b"PK"
+    matrix = page.get_by_role("table", name="Nuclei per cui il sostegno serviva ma non era presente, per comune e "
+                                           "tipologia, 2026-T3")
+    numbers = [t.strip() for t in matrix.locator("td").all_inner_texts()]
+    assert all(n == "riservato" or int(n) == 0 or int(n) >= 3 for n in numbers)

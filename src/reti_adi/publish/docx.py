@@ -114,3 +114,7 @@ def _reproducible(data: bytes) -> bytes:
             fixed.external_attr = 0o644 << 16
             target.writestr(fixed, source.read(info.filename))
     return out.getvalue()
+
+
+reproducible = _reproducible
+"""Public name for other documents (the planning report) that need the same fixed zip timestamps."""

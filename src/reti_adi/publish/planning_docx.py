@@ -1,0 +1,135 @@
+"""The planning report for the Ufficio di Piano and the rete di indirizzo, as a printable Word document
+(python-docx): coverage gaps, unmet demand by comune and tipologia, its trend, saturation of the services
+with places, and the non presente records with the demand behind them. Every figure is the protected one
+the site and the API publish, so the report can circulate like them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.shared import Cm, Pt
+
+from reti_adi.catalogue.records import Catalogue
+from reti_adi.catalogue.vocabularies import vocabulary
+from reti_adi.publish.context import BuildContext
+from reti_adi.publish.coverage import STATI_COPERTURA, TIPOLOGIE_ART7, comune_name, coverage
+from reti_adi.publish.demand import build_demand, comune_label, voce_label
+from reti_adi.publish.docx import reproducible
+
+RISERVATO = "riservato"
+
+
+def docx_path(ambito_id: str) -> str:
+    return f"documenti/programmazione/{ambito_id}.docx"
+
+
+def _show(value: int | None) -> str:
+    return RISERVATO if value is None else str(value)
+
+
+def _table(doc, header: list[str], rows: list[list[str]]) -> None:
+    table = doc.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, header):
+        cell.text = text
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+    for row in rows:
+        for cell, text in zip(table.add_row().cells, row):
+            cell.text = str(text)
+
+
+def planning_docx(catalogue: Catalogue, ambito_id: str, ctx: BuildContext) -> bytes:
+    ambito = catalogue.get("ambito", ambito_id)
+    cov = coverage(catalogue)[ambito_id]
+    pub = build_demand(catalogue)
+    quarters = pub.quarters.get(ambito_id, {})
+    tip = vocabulary("tipologie_art7")
+    doc = Document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Cm(29.7), Cm(21.0)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(1.5))
+    doc.styles["Normal"].font.name = "Liberation Sans"
+    doc.styles["Normal"].font.size = Pt(10)
+    doc.add_heading(f"Rapporto per la programmazione – {ambito.denominazione}", level=0)
+    doc.add_paragraph("Per l'Ufficio di Piano e la rete di indirizzo dell'ambito. Copertura calcolata dal catalogo; "
+                      "domanda aggregata dalle piattaforme dei Patti per l'inclusione.")
+    reti = sorted(r.model.denominazione for r in catalogue.of("rete").values()
+                  if r.model.tipo == "indirizzo" and r.model.ambito == ambito_id)
+    if reti:
+        doc.add_paragraph("Rete di indirizzo: " + "; ".join(reti) + ".")
+    if ctx.demo:
+        doc.add_paragraph("Documento dimostrativo generato da dati di esempio.").runs[0].italic = True
+    doc.add_paragraph(f"Riservatezza: i conteggi da 1 a {pub.threshold - 1} nuclei non sono riportati, e neppure "
+                      f"quelli da cui si potrebbero ricavare con i totali; compaiono come «{RISERVATO}», mai come 0.")
+
+    doc.add_heading("Copertura: dove manca un servizio attivo", level=1)
+    gaps = [[f"{t}) {tip.label(t)}", comune_name(c), STATI_COPERTURA[cov.tipologie[c][t].stato]]
+            for t in TIPOLOGIE_ART7 for c in cov.comuni if cov.tipologie[c][t].stato != "coperto"]
+    if gaps:
+        doc.add_paragraph(f"Comuni × tipologie senza un servizio attivo: {cov.gaps()} su "
+                          f"{len(cov.comuni) * len(TIPOLOGIE_ART7)}.")
+        _table(doc, ["Tipologia", "Comune", "Stato"], gaps)
+    else:
+        doc.add_paragraph("Ogni comune è raggiunto da almeno un servizio attivo di ogni tipologia.")
+
+    if not quarters:
+        doc.add_heading("Domanda", level=1)
+        doc.add_paragraph("Per questo ambito non ci sono dati di domanda.")
+    else:
+        last = list(quarters.values())[-1]
+        p = last.measures["nuclei_non_presenti"]
+        codes = [t for t in last.tipologie if any(p.published(("cella", c, t)) != 0 for c in last.comuni)]
+        doc.add_heading(f"Domanda di sostegni non presenti per comune – {last.periodo}", level=1)
+        _table(doc, ["Comune"] + [t for t in codes] + ["Totale"],
+               [[comune_label(c)] + [_show(p.published(("cella", c, t))) for t in codes]
+                + [_show(p.published(("comune", c)))] for c in last.comuni]
+               + [["Totale dell'ambito"] + [_show(p.published(("tipologia", t))) for t in codes]
+                  + [_show(p.published(("totale",)))]])
+        doc.add_paragraph("Colonne: " + "; ".join(f"{t} = {tip.label(t)}" for t in codes) + ". Le tipologie senza "
+                          "domanda non presente nel trimestre sono omesse.")
+        doc.add_heading("Andamento per tipologia", level=1)
+        _table(doc, ["Tipologia"] + list(quarters),
+               [[f"{t}) {tip.label(t)}" if t != "altro" else tip.label(t)]
+                + [_show(q.measures["nuclei_non_presenti"].published(("tipologia", t))) for q in quarters.values()]
+                for t in last.tipologie]
+               + [["Totale dell'ambito"] + [_show(q.measures["nuclei_non_presenti"].published(("totale",)))
+                                            for q in quarters.values()]])
+        doc.add_heading(f"Saturazione dei servizi con posti – {last.periodo}", level=1)
+        rows = []
+        for t in last.tipologie:
+            for k in last.voci.get(t, []):
+                s = catalogue.get("servizio", k) if k else None
+                if s is not None and s.posti_disponibili:
+                    value = last.measures["nuclei_attivati"].published(("voce", t, k))
+                    rows.append([s.denominazione, str(s.posti_disponibili), _show(value),
+                                 RISERVATO if value is None else f"{100 * value / s.posti_disponibili:.0f}%"])
+        _table(doc, ["Servizio", "Posti", "Nuclei attivati", "Saturazione"], rows) if rows else \
+            doc.add_paragraph("Nessun servizio con posti disponibili ha attivazioni registrate.")
+        doc.add_heading("Sostegni non presenti e domanda registrata", level=1)
+        rows = []
+        for t in last.tipologie:
+            keys = dict.fromkeys(k for q in quarters.values() for k in q.voci.get(t, []))
+            for k in keys:
+                s = catalogue.get("servizio", k) if k else None
+                if s is not None and s.stato == "attivo":
+                    continue
+                rows.append([voce_label(catalogue, t, k), "Nessuna scheda" if s is None else s.stato.replace("_", " ")]
+                            + [_show(q.measures["nuclei_non_presenti"].published(("voce", t, k)))
+                               if k in q.voci.get(t, []) else "0" for q in quarters.values()])
+        _table(doc, ["Sostegno", "Scheda"] + list(quarters), rows)
+
+    generated = dt.datetime.fromisoformat(ctx.generated_at.replace("Z", "+00:00")).replace(tzinfo=None)
+    props = doc.core_properties
+    props.title = f"Rapporto per la programmazione – {ambito.denominazione}"
+    props.author = props.last_modified_by = "reti-adi"
+    props.created = props.modified = props.last_printed = generated
+    props.revision = 1
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return reproducible(buffer.getvalue())
