@@ -63,6 +63,8 @@ def test_a_bad_row_is_rejected_with_file_row_and_field(catalogue_copy, line, fie
     assert found, errors(result)
     assert all(p.file == "domanda/2026-T1.csv" for p in found)
     assert any(p.field == field and expected in p.message for p in found), errors(result)
+    if field:  # the column too, where the reference checks found it
+        assert {p.column for p in found if p.field == field} == {HEADER.strip().split(",").index(field) + 1}
     assert all(p.line == 6 for p in result.errors), errors(result)  # the good rows stay good
 
 

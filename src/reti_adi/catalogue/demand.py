@@ -87,6 +87,11 @@ class DemandRow:
     tipologia: str | None
     nuclei_attivati: int
     nuclei_non_presenti: int
+    header: tuple[str, ...] = ()
+    """The file's columns in order: later checks name the column of a problem by its number too."""
+
+    def column(self, name: str) -> int | None:
+        return self.header.index(name) + 1 if name in self.header else None
 
 
 def period_key(periodo: str) -> tuple[int, int]:
@@ -263,7 +268,7 @@ def _row(record: list[str], at: dict[str, int], header: list[str], relative: str
     if problems or ambito is None or None in counts.values():
         return None, problems
     return DemandRow(relative, line, periodo, ambito, comune, servizio, tipologia, counts["nuclei_attivati"],
-                     counts["nuclei_non_presenti"]), problems
+                     counts["nuclei_non_presenti"], tuple(header)), problems
 
 
 def _personal_data(value: str, name: str, relative: str, line: int, column: int) -> list[Problem]:

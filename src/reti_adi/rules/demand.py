@@ -15,8 +15,7 @@ from reti_adi.rules.registry import rule
 
 def _at(row: DemandRow, field: str, message: str, rule_name: str, *, found=None, expected=None,
         severity="errore") -> Problem:
-    # the column's name, not its number: a platform may export the columns in another order
-    return Problem(row.file, row.line, None, field, message, f"domanda.{rule_name}", severity,
+    return Problem(row.file, row.line, row.column(field), field, message, f"domanda.{rule_name}", severity,
                    None if found is None else str(found), expected)
 
 
