@@ -11,6 +11,7 @@ import frictionless
 from reti_adi.build import DATA_STEPS
 from reti_adi.federation.pipeline import raccogli
 from reti_adi.federation.validate import schema_errors, schema_name
+from reti_adi.publish.identity import record_uuid
 
 from ..conftest import run_cli
 from .conftest import AMBITI, FAST
@@ -47,6 +48,13 @@ def test_one_portal_with_every_valid_source_from_the_same_pipeline(federation):
     for portal_id in expected:
         assert (out / "servizi" / portal_id / "index.html").is_file()
     assert (out / "ambiti" / "imola" / "index.html").is_file()
+    # HSDS: each service with a global id keeps the UUID of its own catalogue's export
+    hsds = json.loads((out / "api" / "hsds" / "services.json").read_bytes())
+    hsds = hsds.get("contents", hsds) if isinstance(hsds, dict) else hsds
+    published = [_api(out, f"servizi/{s['id']}.json") for s in _api(out, "sostegni.json")["sostegni"]]
+    assert sorted(h["id"] for h in hsds) == sorted(str(record_uuid(p["id_globale"])) for p in published
+                                                   if p.get("id_globale"))
+    assert (out / "dati" / "dcat.ttl").is_file()
     # each service links to its page on the ambito's own site
     page = (out / "servizi" / "imola-sportello-sociale" / "index.html").read_text(encoding="utf-8")
     assert f'href="{server.url}/imola/servizi/sportello-sociale/"' in page
@@ -57,7 +65,12 @@ def test_one_portal_with_every_valid_source_from_the_same_pipeline(federation):
 def test_the_portal_change_log_follows_the_sources(federation, tmp_path):
     server, served, sources_file, folder = federation
     out = tmp_path / "portale"
-    raccogli(sources_file, folder, out, FAST, workers=3, steps=DATA_STEPS[:1])
+    first = raccogli(sources_file, folder, out, FAST, workers=3, steps=DATA_STEPS[:1])
+    assert not first.unchanged and first.portal is not None
+    index = (out / "api" / "v1" / "index.json").read_bytes()
+    again = raccogli(sources_file, folder, out, FAST, workers=3, steps=DATA_STEPS[:1])
+    assert again.unchanged and again.portal is None  # nothing changed: the portal is not rebuilt
+    assert (out / "api" / "v1" / "index.json").read_bytes() == index
     root = tmp_path / "repo-imola"
     ipa, comuni, services = AMBITI["imola"]
     write_catalogue(root, "imola", ipa, comuni, [s for s in services if s != "centro-famiglie"])

@@ -31,9 +31,11 @@ CANCELLED = "Portale non pubblicato: la pubblicazione precedente è intatta."
 @click.option("--limite-mb", type=click.FloatRange(0.01, 1000), default=20.0, show_default=True, metavar="MB",
               help="Dimensione massima di un file raccolto, in MB.")
 @click.option("--solo-raccolta", is_flag=True, help="Raccoglie le sorgenti senza pubblicare il portale.")
+@click.option("--ripubblica", is_flag=True,
+              help="Ripubblica il portale anche se nessuna sorgente è cambiata dall'ultima pubblicazione.")
 @click.option("--rigoroso", is_flag=True, help="Termina con codice 1 se anche una sola sorgente ha errori.")
 def raccogli_command(sorgenti: Path, raccolta: Path | None, out: Path | None, previous: str | None, paralleli: int, timeout: float,
-                     limite_mb: float, solo_raccolta: bool, rigoroso: bool) -> None:
+                     limite_mb: float, solo_raccolta: bool, ripubblica: bool, rigoroso: bool) -> None:
     """Raccoglie le pubblicazioni degli ambiti elencate in SORGENTI (predefinito: sorgenti.yaml) e pubblica
     un unico portale: sito con una ricerca su tutti gli ambiti, API con il proprio registro delle modifiche,
     pacchetto di dati.
@@ -50,7 +52,8 @@ def raccogli_command(sorgenti: Path, raccolta: Path | None, out: Path | None, pr
         raise UsageError(f"file delle sorgenti non trovato: {sorgenti}")
     limits = Limits(max_bytes=int(limite_mb * 1_000_000), timeout=timeout)
     try:
-        report = raccogli(sorgenti, raccolta, out, limits, paralleli, publish=not solo_raccolta, previous=previous)
+        report = raccogli(sorgenti, raccolta, out, limits, paralleli, publish=not solo_raccolta, previous=previous,
+                          force=ripubblica)
     except SourcesError as exc:
         click.echo(f"Errori nel file delle sorgenti:\n{exc}", err=True)
         sys.exit(2)
@@ -68,6 +71,9 @@ def raccogli_command(sorgenti: Path, raccolta: Path | None, out: Path | None, pr
     if report.aggregate is not None:
         for conflict in report.aggregate.conflicts:
             click.echo(f"Conflitto – {conflict.describe()}")
+    if report.unchanged:
+        click.echo("Nessuna sorgente è cambiata dall'ultima pubblicazione: il portale resta quello pubblicato "
+                   "(--ripubblica per ricostruirlo).")
     if report.portal is not None:
         click.echo(f"Portale pubblicato in {report.portal.out}: {report.portal.services} servizi da "
                    f"{len(harvest.state.sorgenti)} sorgenti.")
