@@ -16,7 +16,8 @@ from reti_adi import clock
 REPO = Path(__file__).resolve().parents[1]
 # The example data is dated; checks that depend on "today" use this fixed date. The whole suite,
 # and every CLI it starts, runs with the clock pinned there: no test reads the wall clock.
-REFERENCE_DATE = dt.date(2026, 11, 22)
+# RETI_ADI_TEST_OGGI=AAAA-MM-GG pins it elsewhere, to show that the suite passes on another day.
+REFERENCE_DATE = dt.date.fromisoformat(os.environ.get("RETI_ADI_TEST_OGGI") or "2026-11-22")
 os.environ[clock.ENV_VAR] = REFERENCE_DATE.isoformat()
 # The check cache lives in the user's cache directory: the suite, and every CLI it starts, uses its own.
 _CACHE_HOME = tempfile.mkdtemp(prefix="reti-adi-test-cache-")

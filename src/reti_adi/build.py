@@ -164,7 +164,7 @@ def build(root: Path, out: Path | None = None, previous: str | Path | None = Non
     if reuse:
         raise BuildRefused(CheckResult(root, result.today, result.problems + reuse, result.files, result.counts))
     files = [p for _, p in discover(root)]
-    context = make_context(catalogue, files)
+    context = make_context(catalogue, files, reference_date=result.today)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".build-nuovo-", dir=out.parent))
     try:

@@ -43,8 +43,6 @@ CASES = [
     Case("sezione attesa mancante", PROTOCOL,
          edited(PROTOCOL, "  - {numero: 7, tipo: trattamento_dati,", "  - {numero: 7, tipo: altro,"),
          "protocolli.sezione", 14, "articoli", "Trattamento dei dati"),
-    Case("vigente ma scaduto", PROTOCOL, edited(PROTOCOL, "scadenza: 2027-06-30", "scadenza: 2026-06-30"),
-         "protocolli.vigente-scaduto", 49, "stato", "scaduto il 2026-06-30"),
     Case("decorrenza prima della firma", PROTOCOL,
          edited(PROTOCOL, "decorrenza: 2025-07-01", "decorrenza: 2025-01-01"), "date.ordine", 46,
          "date.decorrenza", "precede la sottoscrizione"),

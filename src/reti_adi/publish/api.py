@@ -20,6 +20,7 @@ from reti_adi.publish.previous import PreviousPublication
 from reti_adi.publish.protocols import ProtocolPublication, build_protocols
 from reti_adi.publish.protocols import summary as protocol_summary
 from reti_adi.publish.resolve import label, service_detail, summary
+from reti_adi.publish.status import funding_status
 from reti_adi.rules.problems import Problem
 
 API_DIR = "api/v1"
@@ -45,7 +46,8 @@ class ApiPublication:
 
 
 def _header(ctx: BuildContext) -> dict:
-    return {"versione_catalogo": ctx.catalogue_version, "generato_il": ctx.generated_at}
+    return {"versione_catalogo": ctx.catalogue_version, "generato_il": ctx.generated_at,
+            "data_riferimento": ctx.reference_date}
 
 
 def id_reuse_problems(catalogue: Catalogue, previous: PreviousPublication | None) -> list[Problem]:
@@ -123,6 +125,7 @@ def build_api(catalogue: Catalogue, ctx: BuildContext, previous: PreviousPublica
         f = record.model
         fonti.append(m.FonteOut(id=f.id, denominazione=f.denominazione, tipo=label("tipi_fonte", f.tipo),
                                 programma=f.programma, inizio=f.periodo.inizio, fine=f.periodo.fine, cup=f.cup,
+                                stato_effettivo=funding_status(f, ctx.today),
                                 servizi=sorted(by_fonte.get(f.id, ()))))
     pub.files["fonti.json"] = dump(m.FontiDoc(**header, fonti=fonti))
 

@@ -99,6 +99,8 @@ class Sostegno(Out):
     fonti_finanziamento: list[FonteRif]
     territorio: Territorio
     stato: Literal["attivo", "sospeso", "cessato", "non_presente"]
+    stato_effettivo: Literal["attivo", "sospeso", "cessato", "non_presente"] | None = Field(
+        None, description="lo stato alla data_riferimento del documento: «cessato» se data_fine è passata")
     data_avvio: date | None = None
     data_fine: date | None = None
     modalita_accesso: list[Codice]
@@ -135,6 +137,8 @@ class Testata(Out):
     versione_api: str = API_VERSION
     versione_catalogo: str
     generato_il: str
+    data_riferimento: date | None = Field(
+        None, description="la data a cui valgono stato_effettivo e gli altri stati che dipendono dal calendario")
 
 
 class SostegniDoc(Testata):
@@ -169,6 +173,8 @@ class FonteOut(Out):
     programma: str | None = None
     inizio: date
     fine: date | None = None
+    stato_effettivo: Literal["attiva", "terminata"] | None = Field(
+        None, description="«terminata» se la fine del periodo precede la data_riferimento del documento")
     cup: str | None = None
     servizi: list[str]
 
@@ -296,6 +302,8 @@ class ProtocolloSintesi(Out):
     modello: Literal["allegato_1", "allegato_2"]
     strumento: Codice
     stato: Literal["bozza", "in_firma", "vigente", "scaduto", "cessato"]
+    stato_effettivo: Literal["bozza", "in_firma", "vigente", "scaduto", "cessato"] | None = Field(
+        None, description="lo stato alla data_riferimento del documento: «scaduto» se la scadenza è passata")
     sottoscrizione: date | None = None
     decorrenza: date | None = None
     scadenza: date | None = None

@@ -22,10 +22,17 @@ class BuildContext:
     title: str
     licence: str
     demo: bool
+    reference_date: dt.date | None = None
+    """The check's reference date (clock.today() or --data-riferimento): calendar statuses use it."""
 
     @property
     def date(self) -> dt.date:
         return dt.date.fromisoformat(self.generated_at[:10])
+
+    @property
+    def today(self) -> dt.date:
+        """The day statuses are computed for: the reference date, else the source's date."""
+        return self.reference_date or self.date
 
     def page_url(self, path: str) -> str:
         return f"{self.site_url}{path}"
@@ -58,7 +65,7 @@ def source_epoch(root: Path, files: list[Path]) -> int:
     return max((int(p.stat().st_mtime) for p in files), default=0)
 
 
-def make_context(catalogue: Catalogue, files: list[Path]) -> BuildContext:
+def make_context(catalogue: Catalogue, files: list[Path], reference_date: dt.date | None = None) -> BuildContext:
     epoch = source_epoch(catalogue.root, files)
     generated = dt.datetime.fromtimestamp(epoch, tz=dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     commit = _git(catalogue.root, "rev-parse", "HEAD")
@@ -74,4 +81,5 @@ def make_context(catalogue: Catalogue, files: list[Path]) -> BuildContext:
         title=meta.titolo if meta else "Catalogo dei sostegni",
         licence=meta.licenza if meta else "CC-BY-4.0",
         demo=bool(meta and meta.dati_dimostrativi),
+        reference_date=reference_date,
     )

@@ -9,6 +9,7 @@ from reti_adi.catalogue.models.protocolli import STRUMENTI
 from reti_adi.catalogue.records import Catalogue
 from reti_adi.publish import api_models as m
 from reti_adi.publish.context import BuildContext
+from reti_adi.publish.status import protocol_status
 
 
 @dataclass(slots=True)
@@ -32,6 +33,7 @@ def protocol_detail(catalogue: Catalogue, record, ctx: BuildContext) -> m.Protoc
     return m.ProtocolloDettaglio(
         id=p.id, titolo=p.titolo, rete=p.rete, modello=p.modello,
         strumento=m.Codice(codice=p.strumento, etichetta=STRUMENTI[p.strumento]), stato=p.stato,
+        stato_effettivo=protocol_status(p, ctx.today),
         sottoscrizione=p.date.sottoscrizione, decorrenza=p.date.decorrenza, scadenza=p.date.scadenza,
         parti=[parte.ente for parte in p.parti],
         url_pagina=ctx.page_url(f"protocolli/{p.id}/"), url_json=ctx.page_url(f"api/v1/protocolli/{p.id}.json"),

@@ -8,6 +8,7 @@ from reti_adi.catalogue.records import Catalogue, LoadedRecord
 from reti_adi.catalogue.vocabularies import comuni, vocabulary
 from reti_adi.publish import api_models as m
 from reti_adi.publish.context import BuildContext
+from reti_adi.publish.status import service_status
 
 
 @cache
@@ -44,6 +45,7 @@ def service_detail(catalogue: Catalogue, record: LoadedRecord, ctx: BuildContext
         territorio=m.Territorio(ambito=m.AmbitoRif(id=ambito.id, denominazione=ambito.denominazione),
                                 comuni_istat=served_comuni(catalogue, s), tutto_ambito=s.comuni is None),
         stato=s.stato,
+        stato_effettivo=service_status(s, ctx.today),
         data_avvio=s.data_avvio,
         data_fine=s.data_fine,
         modalita_accesso=[label("modalita_accesso", a) for a in s.modalita_accesso],

@@ -170,9 +170,10 @@ def _dates(record: LoadedRecord, servizio, today: date) -> Iterator[Problem]:
         yield problem(record, ("data_fine",), f"servizio «attivo» ma terminato il {servizio.data_fine}",
                       "aggiornamento.servizio-terminato", found=servizio.data_fine, severity="avviso",
                       expected="stato «cessato» o una nuova data di fine")
-    if servizio.ultima_verifica > today:
+    if servizio.ultima_verifica > today:  # a typo, or a check run with an earlier reference date
         yield problem(record, ("ultima_verifica",), f"la data di ultima verifica ({servizio.ultima_verifica}) "
-                      "è nel futuro", "date.futura", found=servizio.ultima_verifica,
+                      f"è successiva alla data di riferimento ({today}): controlla che non sia un errore di battitura",
+                      "date.futura", found=servizio.ultima_verifica, severity="avviso",
                       expected=f"una data fino al {today}")
     elif servizio.ultima_verifica < today - timedelta(days=FRESHNESS_DAYS):
         yield problem(record, ("ultima_verifica",),

@@ -139,9 +139,11 @@ def _protocol_dates(record, today: date) -> Iterator[Problem]:
                       "protocolli.stato", severity="avviso", found=p.stato, expected="stato: vigente")
     if p.stato == "vigente" and d.scadenza is not None:
         if d.scadenza < today:
+            # the calendar alone never fails a check: the site and the API show it as expired
             yield problem(record, ("stato",),
-                          f"il protocollo è indicato come vigente ma è scaduto il {d.scadenza}",
-                          "protocolli.vigente-scaduto", found="vigente",
+                          f"il protocollo è indicato come vigente ma è scaduto il {d.scadenza}: il sito e l'API "
+                          "lo mostrano come scaduto finché la scheda non viene aggiornata",
+                          "protocolli.vigente-scaduto", found="vigente", severity="avviso",
                           expected="stato: scaduto, oppure una nuova scadenza dopo il rinnovo")
         elif d.scadenza <= today + timedelta(days=EXPIRY_WARNING_DAYS):
             yield problem(record, ("date", "scadenza"),

@@ -189,7 +189,7 @@ class PageWriter:
     def da_verificare(self) -> None:
         rows = _freshness_rows(self)
         names = {r.id: r.model.denominazione for r in self.catalogue.of("ente").values()}
-        intro = fragment(VERIFICARE_INTRO, today=self.ctx.date, total=sum(len(v) for v in rows.values()))
+        intro = fragment(VERIFICARE_INTRO, today=self.ctx.today, total=sum(len(v) for v in rows.values()))
         sections = [Section(names.get(ente, ente), f"ente-{ente}",
                             html=fragment(VERIFICARE_TABLE, rows=items, page="da-verificare/", ente=ente,
                                        name=names.get(ente, ente)))
@@ -224,7 +224,7 @@ def _freshness_rows(writer: "PageWriter") -> dict[str, list[tuple[str, str, str,
     """Per ente: (what to check, link label, link target, detail)."""
     from datetime import timedelta
 
-    today = writer.ctx.date
+    today = writer.ctx.today
     rows: dict[str, list] = defaultdict(list)
     for s in writer.details.values():
         if s.stato != "cessato" and s.ultima_verifica < today - timedelta(days=365):

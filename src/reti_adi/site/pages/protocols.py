@@ -27,7 +27,7 @@ def write_protocol_pages(writer: PageWriter, pub: ProtocolPublication) -> None:
     by_rete: dict[str, list[m.ProtocolloDettaglio]] = defaultdict(list)
     for p in pub.protocolli.values():
         by_rete[p.rete].append(p)
-    today = writer.ctx.date
+    today = writer.ctx.today
     for rete in pub.reti:
         page = f"reti/{rete.id}/"
         parent = reti.get(rete.risponde_a) if rete.risponde_a else None
@@ -98,7 +98,7 @@ programmano, monitorano e valutano; le <strong>reti di intervento</strong> gesti
 <h2>Protocolli</h2>
 <table class="ra-table"><caption>Protocolli e accordi</caption>
 <thead><tr><th scope="col">Protocollo</th><th scope="col">Stato</th><th scope="col">Scadenza</th></tr></thead>
-<tbody>{% for p in protocolli %}<tr><td><a href="{{ url(page, 'protocolli/' ~ p.id ~ '/') }}">{{ p.titolo }}</a></td><td><span class="ra-badge ra-badge--protocollo-{{ p.stato }}">{{ stati[p.stato] }}</span></td><td>{{ p.scadenza | data if p.scadenza else "—" }}</td></tr>{% endfor %}</tbody>
+<tbody>{% for p in protocolli %}<tr><td><a href="{{ url(page, 'protocolli/' ~ p.id ~ '/') }}">{{ p.titolo }}</a></td><td><span class="ra-badge ra-badge--protocollo-{{ p.stato_effettivo or p.stato }}">{{ stati[p.stato_effettivo or p.stato] }}</span></td><td>{{ p.scadenza | data if p.scadenza else "—" }}</td></tr>{% endfor %}</tbody>
 </table>
 {% endif %}"""
 
@@ -121,11 +121,13 @@ RETE_INTRO = """<dl class="ra-dl">
 {% if children %}<h2 id="reti-collegate">Reti di intervento collegate</h2>
 <ul>{% for c in children %}<li><a href="{{ url(page, 'reti/' ~ c.id ~ '/') }}">{{ c.denominazione }}</a></li>{% endfor %}</ul>{% endif %}
 <h2 id="protocolli">Protocolli</h2>
-{% if protocolli %}<ul>{% for p in protocolli %}<li><a href="{{ url(page, 'protocolli/' ~ p.id ~ '/') }}">{{ p.titolo }}</a> – <span class="ra-badge ra-badge--protocollo-{{ p.stato }}">{{ stati[p.stato] }}</span></li>{% endfor %}</ul>{% else %}<p>Nessun protocollo registrato.</p>{% endif %}"""
+{% if protocolli %}<ul>{% for p in protocolli %}<li><a href="{{ url(page, 'protocolli/' ~ p.id ~ '/') }}">{{ p.titolo }}</a> – <span class="ra-badge ra-badge--protocollo-{{ p.stato_effettivo or p.stato }}">{{ stati[p.stato_effettivo or p.stato] }}</span></li>{% endfor %}</ul>{% else %}<p>Nessun protocollo registrato.</p>{% endif %}"""
 
-PROTOCOLLO_BODY = """<p class="ra-meta"><span class="ra-badge ra-badge--protocollo-{{ p.stato }}">{{ stati[p.stato] }}</span>
+PROTOCOLLO_BODY = """<p class="ra-meta"><span class="ra-badge ra-badge--protocollo-{{ p.stato_effettivo or p.stato }}">{{ stati[p.stato_effettivo or p.stato] }}</span>
 <span>{{ strumento }} · schema DM 93/2024, {{ "Allegato I" if p.modello == "allegato_1" else "Allegato II" }}</span></p>
-{% if p.stato == "vigente" and days_left is not none and days_left <= expiry_days %}
+{% if p.stato == "vigente" and p.stato_effettivo == "scaduto" %}
+<div class="admonition danger ra-stato-calendario"><p class="admonition-title">Scaduto</p><p>Il protocollo è scaduto il {{ p.scadenza | data }}, ma la scheda lo indica ancora come vigente: va rinnovato, o la scheda aggiornata.</p></div>
+{% elif p.stato == "vigente" and days_left is not none and days_left <= expiry_days %}
 <div class="admonition warning"><p class="admonition-title">In scadenza</p><p>Il protocollo scade il {{ p.scadenza | data }}{% if days_left >= 0 %}, tra {{ days_left }} giorni{% endif %}: va avviato il rinnovo.</p></div>
 {% elif p.stato in ("scaduto", "cessato") %}
 <div class="admonition danger"><p class="admonition-title">Non più in vigore</p><p>Il protocollo è {{ stati[p.stato] | lower }}.</p></div>
@@ -175,6 +177,6 @@ ENTE_RETI = """<table class="ra-table"><caption>Reti di cui l'ente fa parte</cap
 </table>"""
 
 ENTE_IMPEGNI = """{% for p, items in rows %}<h3><a href="{{ url(page, 'protocolli/' ~ p.id ~ '/') }}">{{ p.titolo }}</a></h3>
-<p><span class="ra-badge ra-badge--protocollo-{{ p.stato }}">{{ stati[p.stato] }}</span></p>
+<p><span class="ra-badge ra-badge--protocollo-{{ p.stato_effettivo or p.stato }}">{{ stati[p.stato_effettivo or p.stato] }}</span></p>
 {% if items %}<ul>{% for i in items %}<li>{{ i.descrizione }}</li>{% endfor %}</ul>{% else %}<p>Nessun impegno specifico.</p>{% endif %}
 {% endfor %}"""
