@@ -87,7 +87,7 @@ def test_a_linked_catalogue_folder_is_not_followed(tmp_path, catalogue_copy, out
 
 def test_nothing_outside_the_root_is_opened(catalogue_copy, outside, monkeypatch):
     """Even a link swapped in after discovery is not followed: files are opened with O_NOFOLLOW."""
-    from reti_adi.catalogue.loader import read_bounded
+    from reti_adi.catalogue.yaml_guard import read_bounded
 
     link = catalogue_copy / "catalogo/servizi/scambiato.yaml"
     os.symlink(outside / "segreto.yaml", link)

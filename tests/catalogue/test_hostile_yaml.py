@@ -86,7 +86,8 @@ def test_every_hostile_file_is_refused_quickly_and_the_rest_is_checked(catalogue
 @pytest.mark.parametrize("case", HOSTILE, ids=[c.name for c in HOSTILE])
 def test_each_hostile_file_is_answered_in_well_under_a_second(catalogue_copy, case):
     from reti_adi.catalogue.kinds import KIND_BY_NAME
-    from reti_adi.catalogue.loader import parse_stage, read_bounded
+    from reti_adi.catalogue.loader import parse_stage
+    from reti_adi.catalogue.yaml_guard import read_bounded
 
     relative = _write(catalogue_copy, case)
     started = time.monotonic()

@@ -13,7 +13,7 @@ from reti_adi.catalogue.discovery import scan
 from reti_adi.catalogue.kinds import FileKind
 from reti_adi.catalogue.partial import salvage
 from reti_adi.catalogue.records import Catalogue, LoadedRecord, ParseOutcome
-from reti_adi.catalogue.yaml_guard import MAX_FILE_BYTES, size_problem
+from reti_adi.catalogue.yaml_guard import read_bounded, size_problem
 from reti_adi.catalogue.yaml_source import PackedPositions, Positions, decode, parse
 from reti_adi.rules.personal_data import find_personal_data
 from reti_adi.rules.placeholders import find_placeholders
@@ -69,13 +69,6 @@ def load_file(kind: FileKind, path: Path, relative: str) -> tuple[LoadedRecord |
 
 
 PARALLEL_THRESHOLD = 400
-
-
-def read_bounded(path: str | Path) -> bytes:
-    """At most one byte more than a catalogue file may hold, never through a symlink (see discovery)."""
-    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
-    with os.fdopen(descriptor, "rb") as handle:
-        return handle.read(MAX_FILE_BYTES + 1)
 
 
 def _read_one(path: str, digest) -> tuple[bytes, bytes | None]:

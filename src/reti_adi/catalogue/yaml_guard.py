@@ -9,6 +9,7 @@ any file is answered in well under a second with a problem that names its line.
 
 from __future__ import annotations
 
+import os
 import re
 
 import yaml
@@ -34,6 +35,13 @@ MAX_VALUES = 50_000
 # What YAML 1.1/1.2 calls printable: anything else is refused by the parser without a line number.
 _TOO_DEEP = f"struttura annidata oltre {MAX_DEPTH} livelli: una scheda del catalogo non ne ha bisogno"
 _NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def read_bounded(path) -> bytes:
+    """At most one byte more than a catalogue file may hold, never through a symbolic link."""
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(descriptor, "rb") as handle:
+        return handle.read(MAX_FILE_BYTES + 1)
 
 
 def size_problem(size: int, filename: str) -> Problem | None:

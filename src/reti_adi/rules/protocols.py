@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 from reti_adi.catalogue.models.protocolli import TIPI_ARTICOLO
-from reti_adi.catalogue.protocol_templates import template
+from reti_adi.catalogue.protocol_templates import override_problems, template
 from reti_adi.catalogue.records import Catalogue
 from reti_adi.rules.problems import Problem
 from reti_adi.rules.registry import problem, reference, rule
@@ -52,6 +52,12 @@ def check_reti(catalogue: Catalogue, today: date) -> Iterator[Problem]:
             elif parent.tipo != "indirizzo":
                 yield problem(record, ("risponde_a",), f"la rete «{parent.id}» è di intervento, non di indirizzo",
                               "reti.risponde-a", found=parent.tipo, expected="una rete di tipo indirizzo")
+
+
+@rule
+def check_model_files(catalogue: Catalogue, today: date) -> Iterator[Problem]:
+    """protocolli/modelli/*.yaml come from pull requests too: each unusable one is an error."""
+    yield from override_problems(catalogue.root)
 
 
 @rule
