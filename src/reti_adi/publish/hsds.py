@@ -22,6 +22,7 @@ from reti_adi.publish.api import dump
 from reti_adi.publish.context import BuildContext
 from reti_adi.publish.identity import PROJECT_NAMESPACE, global_id, record_uuid
 from reti_adi.publish.resolve import served_comuni
+from reti_adi.publish.status import service_status
 
 HSDS_DIR = "api/hsds"
 HSDS_VERSION = "3.1"
@@ -275,7 +276,7 @@ class _Exporter:
             "url": url,
             "additional_urls": [{"id": self.ids.child(service_uuid, "url", "scheda"), "service_id": service_uuid,
                                  "label": "Scheda nel catalogo dei sostegni", "url": page}] if page and page != url else [],
-            "email": contatti.email if contatti else None, "status": STATUS[s.stato],
+            "email": contatti.email if contatti else None, "status": STATUS[service_status(s, self.ctx.today)],
             "application_process": s.come_accedere, "eligibility_description": s.a_chi_e_rivolto,
             "fees_description": s.costo.descrizione if s.costo else None,
             "assured_date": s.ultima_verifica.isoformat(),
