@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,8 @@ from ..conftest import REFERENCE_DATE
 PROTOCOL = "protocolli/protocolli/protocollo-rete-servizi-territoriali.yaml"
 NETWORK = "protocolli/reti/rete-inclusione-adi-pianura-est.yaml"
 REPO = Path(__file__).resolve().parents[2]
+# the example accordo expires on 2028-02-29: what the site built for the suite's day shows
+ACCORDO_STATO = "vigente" if REFERENCE_DATE <= date(2028, 2, 29) else "scaduto"
 
 
 def edited(path: str, old: str, new: str) -> str:
@@ -102,7 +105,7 @@ def test_example_protocols_are_valid_and_consistent(repo_root):
 def test_expiring_protocol_is_a_warning(catalogue_copy):
     text = edited(PROTOCOL, "scadenza: 2027-06-30", "scadenza: 2027-01-10")
     (catalogue_copy / PROTOCOL).write_text(text, encoding="utf-8")
-    result = check(catalogue_copy, REFERENCE_DATE)
+    result = check(catalogue_copy, date(2026, 11, 22))  # 49 days before the expiry
     assert result.exit_code == 0
     assert any(p.rule == "aggiornamento.protocollo-in-scadenza" for p in result.warnings)
 
@@ -162,7 +165,7 @@ def test_protocol_and_network_pages(built_site):
     page = (built_site / "protocolli/accordo-programma-inclusione-adi/index.html").read_text(encoding="utf-8")
     positions = [page.index(f">Art. {n} – ") for n in range(1, 12)]
     assert positions == sorted(positions)
-    assert "ra-badge--protocollo-vigente" in page and "Impegni delle parti" in page
+    assert f"ra-badge--protocollo-{ACCORDO_STATO}" in page and "Impegni delle parti" in page
     assert "../../documenti/protocolli/accordo-programma-inclusione-adi.docx" in page
     rete = (built_site / "reti/rete-inclusione-adi-pianura-est/index.html").read_text(encoding="utf-8")
     assert '<svg class="ra-diagramma"' in rete and "Membri e ruoli" in rete
