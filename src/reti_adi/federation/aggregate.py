@@ -72,6 +72,11 @@ class _Ids:
         return candidate
 
 
+def _duplicate(kind: str, global_id: str, winner: str) -> str:
+    return (f"{kind} «{global_id}»: lo stesso identificativo globale arriva già dalla sorgente «{winner}», "
+            "elencata prima: vale la sua scheda")
+
+
 def _read(path: Path) -> dict:
     return json.loads(path.read_bytes())
 
@@ -124,9 +129,8 @@ class _Builder:
             winner = self.claimed(kind, item.get("id_globale"))
             if winner is not None:
                 refs[(kind, item["id"])] = winner
-                conflicts.append(Conflict(source_id, f"{kind} «{item['id_globale']}» già pubblicato da "
-                                          f"«{self.out.source_of[(kind, winner)]}»: vale quello della sorgente "
-                                          "elencata prima"))
+                conflicts.append(Conflict(source_id, _duplicate(kind, item["id_globale"],
+                                                                self.out.source_of[(kind, winner)])))
                 return None
             refs[(kind, item["id"])] = self.ids.make(kind, source_id, item["id"])
             return refs[(kind, item["id"])]
@@ -159,9 +163,8 @@ class _Builder:
         for s in _services(copy):
             winner = self.claimed("servizio", s.get("id_globale"))
             if winner is not None:
-                conflicts.append(Conflict(source_id, f"servizio «{s['id_globale']}» già pubblicato da "
-                                          f"«{self.out.source_of[('servizio', winner)]}»: vale quello della "
-                                          "sorgente elencata prima"))
+                conflicts.append(Conflict(source_id, _duplicate("servizio", s["id_globale"],
+                                                                self.out.source_of[("servizio", winner)])))
                 continue
             portal_id = self.ids.make("servizio", source_id, s["id"])
             model = _servizio(s, portal_id, refs, removed)
