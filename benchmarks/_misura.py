@@ -27,6 +27,16 @@ def main() -> None:
         previous = sys.argv[4] if len(sys.argv) > 4 else None
         report = build(root, out, previous, today, steps=DATA_STEPS if step == "build-dati" else None)
         extra = {"fasi": report.timings}
+    elif step == "raccogli":
+        from reti_adi.federation.pipeline import raccogli
+
+        report = raccogli(root, Path(sys.argv[3]), Path(sys.argv[4]))
+        harvest = report.harvest
+        extra = {"richieste": harvest.counter.requests, "byte_letti": harvest.counter.bytes,
+                 "sorgenti_aggiornate": sum(s.esito == "aggiornata" for s in harvest.sources),
+                 "sorgenti_con_errori": len(harvest.failed),
+                 "servizi": report.portal.services if report.portal else None,
+                 "fasi": report.portal.timings if report.portal else {}}
     elif step == "baseline":
         from mkdocs.commands.build import build as mkdocs_build
         from mkdocs.config import load_config

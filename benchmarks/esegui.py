@@ -4,6 +4,7 @@
     python benchmarks/esegui.py                 # N = 1.000 e 10.000
     python benchmarks/esegui.py --grande        # anche N = 50.000
     python benchmarks/esegui.py --servizi 1000  # una sola taglia
+    python benchmarks/esegui.py --federazione 1200 --sorgenti 600   # solo il portale regionale
 
 Per ogni N: controllo (a freddo e dopo la modifica di un file, con la cache), build completa
 divisa in dati, sito e ricerca, pagine al secondo, picco di memoria, dimensioni, byte scaricati
@@ -262,6 +263,49 @@ def run_size(services: int, workdir: Path, baseline_timeout: float, reuse: bool 
     return figures
 
 
+def run_federation(sources: int, services: int, workdir: Path, reuse: bool = False) -> dict:
+    """Harvest S publications (built by reti-adi from local folders) into one portal, then re-harvest
+    after 10 services changed in 3 sources: time, memory and bytes read by each harvest."""
+    from genera_federazione import change, generate
+
+    dest = workdir / f"federazione-{sources}-{services}"
+    started = time.perf_counter()
+    if not (reuse and (dest / "sorgenti.yaml").is_file()):  # same seed, same publications
+        shutil.rmtree(dest, ignore_errors=True)
+        generate(dest, sources, services)
+    for leftover in ("raccolta", "portale"):
+        shutil.rmtree(dest / leftover, ignore_errors=True)
+    figures: dict = {"sorgenti": sources, "servizi": services, "generazione_s": time.perf_counter() - started}
+    args = (str(dest / "sorgenti.yaml"), str(dest / "raccolta"), str(dest / "portale"))
+    figures["prima_raccolta"] = measure("raccogli", *args)
+    figures["modificati"] = change(dest, 3, 10)
+    figures["seconda_raccolta"] = measure("raccogli", *args)
+    figures["pubblicazioni_mb"] = size(dest / "pubblicazioni") / 1e6
+    return figures
+
+
+def report_federation(figures: dict) -> str:
+    first, second = figures["prima_raccolta"], figures["seconda_raccolta"]
+
+    def phases(run: dict) -> str:
+        f = run["fasi"]
+        site = f.get("sito", 0)
+        data = sum(v for k, v in f.items() if not k.startswith("sito"))
+        return f"dati {data:.1f} s + sito {site:.1f} s"
+
+    return "\n".join([
+        f"## Portale regionale: {figures['sorgenti']} sorgenti, {figures['servizi']} servizi",
+        f"- pubblicazioni generate e costruite da reti-adi in {figures['generazione_s']:.0f} s "
+        f"({figures['pubblicazioni_mb']:.1f} MB)",
+        f"- prima raccolta + pubblicazione: {first['secondi']:.1f} s ({phases(first)}), picco "
+        f"{first['rss_mb']:.0f} MB (figli {first['rss_figli_mb']:.0f} MB); {first['richieste']} file letti, "
+        f"{first['byte_letti'] / 1e6:.2f} MB",
+        f"- seconda raccolta dopo {len(figures['modificati'])} servizi modificati in 3 sorgenti: {second['secondi']:.1f} s "
+        f"({phases(second)}), picco {second['rss_mb']:.0f} MB; {second['sorgenti_aggiornate']} sorgenti aggiornate, "
+        f"{second['richieste']} file letti, {second['byte_letti'] / 1e3:.0f} KB "
+        f"({100 * second['byte_letti'] / first['byte_letti']:.2f}% della prima raccolta)"])
+
+
 def hundred_services_gzip_kb(api: Path, ambito_file: Path) -> float:
     """The synthetic ambiti rarely reach 100 services: take a real ambito file and fill it with 100
     published sostegni (same record shape, same serialisation as the build) to size the target case."""
@@ -323,10 +367,14 @@ def main() -> None:
                         help="secondi concessi alla build baseline (0 = non eseguirla)")
     parser.add_argument("--dir", type=Path, default=None, help="cartella di lavoro (predefinita: temporanea)")
     parser.add_argument("--json", type=Path, default=None, help="salva anche le cifre in JSON")
+    parser.add_argument("--federazione", type=int, action="append", metavar="N",
+                        help="servizi in tutto del portale regionale da misurare (ripetibile); da solo, "
+                             "misura solo il portale")
+    parser.add_argument("--sorgenti", type=int, default=600, help="sorgenti del portale regionale (predefinite 600)")
     parser.add_argument("--riusa", action="store_true",
                         help="riusa i cataloghi già generati nella cartella di lavoro (--dir)")
     args = parser.parse_args()
-    sizes = args.servizi or [1000, 10000]
+    sizes = args.servizi or ([] if args.federazione else [1000, 10000])
     if args.grande:
         sizes.append(50000)
     sys.path.insert(0, str(HERE))
@@ -338,6 +386,10 @@ def main() -> None:
         figures = run_size(services, workdir, args.baseline_max, args.riusa)
         results.append(figures)
         print(report(figures) + "\n", flush=True)
+    for services in args.federazione or []:
+        figures = run_federation(args.sorgenti, services, workdir, args.riusa)
+        results.append(figures)
+        print(report_federation(figures) + "\n", flush=True)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
 
