@@ -26,6 +26,7 @@ from reti_adi.catalogue.vocabularies import comuni
 from reti_adi.publish.api_models import ServizioDettaglio
 from reti_adi.site.errors import SiteBuildError
 from reti_adi.site.pages.common import STATI
+from reti_adi.site.search_canonical import canonicalize_bundle
 
 INDEX_DIR = "pagefind"
 # Pagefind's ready-made interfaces: the Cerca page uses the JavaScript API only.
@@ -98,7 +99,9 @@ def _stage(site: Path, services: list[ServizioDettaglio], staging: Path) -> None
             shutil.copyfile(source, target)
 
 
-def _run_pagefind(staging: Path, bundle: Path) -> None:
+def run_pagefind(staging: Path, bundle: Path, canonical: bool = True) -> None:
+    """Index the pages under staging into bundle; canonical: rewritten so that the same pages always give
+    the same bytes (see search_canonical.py; False only to show what Pagefind alone writes)."""
     command = [sys.executable, "-m", "pagefind", "--site", str(staging), "--output-path", str(bundle),
                "--force-language", "it", "--silent"]
     proc = subprocess.run(command, capture_output=True, text=True, check=False)
@@ -106,6 +109,8 @@ def _run_pagefind(staging: Path, bundle: Path) -> None:
         raise SiteBuildError(f"Pagefind non è riuscito a indicizzare {staging.name}:\n{proc.stdout}\n{proc.stderr}")
     for name in UNUSED_BUNDLE_FILES:
         (bundle / name).unlink(missing_ok=True)
+    if canonical:
+        canonicalize_bundle(bundle)
 
 
 def build_search_indexes(site: Path, catalogue: Catalogue, details: dict[str, ServizioDettaglio], work_dir: Path,
@@ -122,7 +127,7 @@ def build_search_indexes(site: Path, catalogue: Catalogue, details: dict[str, Se
         tasks.append((staging, root / region_id))
         listing.append({"id": region_id, "nome": name, "servizi": len(services), "indice": f"{region_id}/"})
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        list(pool.map(lambda task: _run_pagefind(*task), tasks))
+        list(pool.map(lambda task: run_pagefind(*task), tasks))
     for (name, services), entry in zip(regions.items(), listing):
         document = {"valori": filter_values(services), "ambiti_dei_comuni": ambiti_of_comuni(catalogue, services)}
         (root / entry["id"] / "filtri.json").write_text(_dump(document), encoding="utf-8")

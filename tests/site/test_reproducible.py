@@ -1,0 +1,76 @@
+"""The same input gives the same build/, byte for byte, search index included."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from reti_adi.build import build
+from reti_adi.site import search_index
+
+from ..conftest import REFERENCE_DATE
+
+
+def tree(directory: Path) -> dict[str, str]:
+    found = {}
+    for path in sorted(directory.rglob("*")):
+        relative = path.relative_to(directory).as_posix()
+        if path.is_symlink():
+            found[relative] = "link:" + os.readlink(path)
+        elif path.is_dir():
+            found[relative] = "dir"
+        else:
+            found[relative] = f"{oct(path.stat().st_mode & 0o777)} {hashlib.sha256(path.read_bytes()).hexdigest()}"
+    return found
+
+
+def test_two_full_builds_of_the_same_input_are_identical_file_by_file(built_site, tmp_path, monkeypatch):
+    source = built_site.parent
+    again = tmp_path / "altra-copia"  # another checkout of the same input, in another place
+    shutil.copytree(source, again, ignore=shutil.ignore_patterns("build", ".reti-adi-build"))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")  # as the built_site fixture
+    second = build(again, today=REFERENCE_DATE).out
+    first_tree, second_tree = tree(built_site), tree(second)
+    assert sum(1 for key in first_tree if key.startswith("pagefind/")) > 20
+    assert [k for k in first_tree.keys() ^ second_tree.keys()] == []
+    assert [k for k in first_tree if first_tree[k] != second_tree[k]] == []
+
+
+def _stage(pages: list[Path], staging: Path) -> None:
+    for page in pages:
+        target = staging / "servizi" / page.parent.name / "index.html"
+        target.parent.mkdir(parents=True)
+        shutil.copyfile(page, target)
+
+
+def test_the_search_index_does_not_depend_on_the_order_the_filesystem_lists_pages(built_site, tmp_path):
+    memory = Path("/dev/shm")
+    if not memory.is_dir() or not os.access(memory, os.W_OK):
+        pytest.skip("serve un tmpfs (/dev/shm), che elenca i file nell'ordine inverso di creazione")
+    pages = sorted(built_site.glob("servizi/*/index.html"))
+    assert len(pages) > 20
+    work = Path(tempfile.mkdtemp(dir=memory, prefix="reti-adi-ordine-"))
+    try:
+        forward, backward = work / "avanti", work / "indietro"
+        _stage(pages, forward)
+        _stage(list(reversed(pages)), backward)
+        listed = [sorted(os.listdir(forward / "servizi")) != os.listdir(forward / "servizi"),
+                  os.listdir(forward / "servizi") == list(reversed(os.listdir(backward / "servizi")))]
+        if not all(listed):
+            pytest.skip("questo tmpfs non elenca i file in ordine di creazione")
+        raw = [tmp_path / "grezzo-avanti", tmp_path / "grezzo-indietro"]
+        for staging, bundle in zip((forward, backward), raw):
+            search_index.run_pagefind(staging, bundle, canonical=False)
+        # Pagefind alone numbers pages in listing order: its word index differs
+        assert tree(raw[0]) != tree(raw[1])
+        bundles = [tmp_path / "avanti", tmp_path / "indietro"]
+        for staging, bundle in zip((forward, backward), bundles):
+            search_index.run_pagefind(staging, bundle)
+        assert tree(bundles[0]) == tree(bundles[1])
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
