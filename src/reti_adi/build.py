@@ -1,16 +1,13 @@
 """`reti-adi build`: check, then publish API, data package and site into build/ atomically.
 
 Everything is written into a staging directory beside build/; only when every step has
-succeeded is it swapped in. A failure or an interrupt at any point leaves the previous
-build/ exactly as it was.
+succeeded is it swapped in, in one atomic step, under a lock (see publish/output_dir.py).
+A failure, an interrupt or a kill at any point leaves the previous build/ exactly as it was.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,6 +19,7 @@ from reti_adi.check import load_and_check
 from reti_adi.publish.api import API_DIR, ApiPublication, build_api, id_reuse_problems
 from reti_adi.publish.context import BuildContext, make_context
 from reti_adi.publish.datapackage import DATA_DIR, build_datapackage
+from reti_adi.publish.output_dir import BuildLocked, OutputDir
 from reti_adi.publish.previous import PreviousPublication, load_previous
 from reti_adi.rules.problems import Problem
 from reti_adi.rules.result import CheckResult
@@ -121,22 +119,6 @@ DATA_STEPS: list[tuple[str, Step]] = [("api", step_api), ("hsds", step_hsds), ("
 SITE_STEPS: list[tuple[str, Step]] = [("sito", step_site)]
 
 
-def _swap_in(staging: Path, out: Path) -> None:
-    """Replace out with staging; the old build is removed only once the new one is in place."""
-    old = None
-    if out.exists():
-        old = Path(tempfile.mkdtemp(prefix=".build-precedente-", dir=out.parent))
-        os.rename(out, old / "build")
-    try:
-        os.rename(staging, out)
-    except BaseException:
-        if old is not None:
-            os.rename(old / "build", out)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
 @dataclass(slots=True)
 class BuildReport:
     out: Path
@@ -152,7 +134,15 @@ def build(root: Path, out: Path | None = None, previous: str | Path | None = Non
 
     root = Path(root).resolve()
     out = Path(out).resolve() if out else root / "build"
-    started = time.perf_counter()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with OutputDir(out) as target:  # a second build of the same out stops here, at once
+        return _build_locked(root, target, previous, today, steps, time.perf_counter())
+
+
+def _build_locked(root: Path, target: OutputDir, previous, today, steps, started: float) -> BuildReport:
+    import time
+
+    out = target.out
     catalogue, result = load_and_check(root, today)
     timings = {"controllo": time.perf_counter() - started}
     if not result.ok:
@@ -165,18 +155,12 @@ def build(root: Path, out: Path | None = None, previous: str | Path | None = Non
         raise BuildRefused(CheckResult(root, result.today, result.problems + reuse, result.files, result.counts))
     files = [p for _, p in discover(root)]
     context = make_context(catalogue, files, reference_date=result.today)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".build-nuovo-", dir=out.parent))
-    try:
-        state = BuildState(catalogue, context, previous_pub, staging, timings=timings)
-        for name, step in steps if steps is not None else default_steps():
-            t0 = time.perf_counter()
-            step(state)
-            timings[name] = time.perf_counter() - t0
-        _swap_in(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    state = BuildState(catalogue, context, previous_pub, target.staging(), timings=timings)
+    for name, step in steps if steps is not None else default_steps():
+        t0 = time.perf_counter()
+        step(state)
+        timings[name] = time.perf_counter() - t0
+    target.swap_in(state.staging)
     return BuildReport(out, result, context, state.api, timings)
 
 
@@ -184,4 +168,4 @@ def default_steps() -> list[tuple[str, Step]]:
     return DATA_STEPS[:1] + SITE_STEPS + DATA_STEPS[1:]
 
 
-__all__ = ["BuildRefused", "BuildReport", "PreviousNotFound", "Problem", "build"]
+__all__ = ["BuildLocked", "BuildRefused", "BuildReport", "PreviousNotFound", "Problem", "build"]

@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from reti_adi.check import NotACatalogue
-from reti_adi.cli.errors import UsageError
+from reti_adi.cli.errors import CommandError, UsageError
 from reti_adi.cli.options import aliased, reference_date, resolve_root
 from reti_adi.reporters import REPORTERS
 from reti_adi.reporters.text import plural
@@ -27,13 +27,15 @@ def build_command(path: Path, out: Path | None, previous: str | None, today) -> 
 
     Con errori nel catalogo non pubblica nulla e la build/ precedente resta intatta.
     """
-    from reti_adi.build import BuildRefused, PreviousNotFound, build
+    from reti_adi.build import BuildLocked, BuildRefused, PreviousNotFound, build
     from reti_adi.site.errors import SiteBuildError
     path = resolve_root(path)
     try:
         report = build(path, out, previous, today)
     except NotACatalogue as exc:
         raise UsageError(str(exc)) from exc
+    except BuildLocked as exc:
+        raise CommandError(str(exc)) from exc
     except PreviousNotFound as exc:
         raise UsageError(str(exc)) from exc
     except BuildRefused as exc:

@@ -1,0 +1,195 @@
+"""The output directory is replaced in one step, by one build at a time, and nothing is left behind."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from reti_adi.publish import output_dir
+from reti_adi.publish.output_dir import WORK_DIR, OutputDir
+
+from ..conftest import REFERENCE_DATE, REPO, run_cli
+
+EPOCH = "1764000000"
+
+
+def tree(directory: Path) -> dict[str, str]:
+    """Every entry under directory: folders, links and the digest of every file's bytes."""
+    found = {}
+    for path in sorted(directory.rglob("*")):
+        relative = path.relative_to(directory).as_posix()
+        if path.is_symlink():
+            found[relative] = "link:" + os.readlink(path)
+        elif path.is_dir():
+            found[relative] = "dir"
+        else:
+            found[relative] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
+
+
+def leftovers(root: Path) -> list[str]:
+    """What a build may leave beside build/: only its lock and the .gitignore of its work folder."""
+    beside = [p.name for p in root.iterdir() if p.name.startswith(".build-")]
+    work = root / WORK_DIR
+    inside = sorted(p.relative_to(work).as_posix() for p in work.rglob("*")) if work.exists() else []
+    return beside + [name for name in inside if name not in (".gitignore", "build.lock")]
+
+
+def site_repo(root: Path) -> Path:
+    for folder in ("catalogo", "protocolli", "site_src"):
+        shutil.copytree(REPO / folder, root / folder)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    return root
+
+
+def start_build(root: Path, *extra: str) -> subprocess.Popen:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
+    return subprocess.Popen([sys.executable, "-c", "from reti_adi.cli import main; main()", "build", str(root),
+                             "--data-riferimento", REFERENCE_DATE.isoformat(), *extra],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, start_new_session=True)
+
+
+def test_a_kill_at_any_moment_leaves_the_previous_build_whole(tmp_path):
+    root = site_repo(tmp_path / "repo")
+    started = time.monotonic()
+    first = start_build(root)
+    assert first.wait(timeout=600) == 0, first.stderr.read().decode()
+    duration = time.monotonic() - started
+    old = tree(root / "build")
+    assert len(old) > 100
+    # every later build computes its changes against the same previous publication, as CI does with
+    # --previous URL: then every complete build of the edited catalogue has the same bytes
+    previous = tmp_path / "pubblicazione"
+    shutil.copytree(root / "build", previous)
+    edited = root / "catalogo/servizi/emporio-solidale.yaml"
+    edited.write_text(edited.read_text().replace("posti_disponibili: 120", "posti_disponibili: 121"))
+    rng = random.Random(11)
+    # kill points over the whole build, two of them late, where the swap happens
+    moments = sorted([rng.uniform(0.05, 0.9) * duration for _ in range(3)] + [0.93 * duration, 0.98 * duration])
+    seen = []
+    for moment in moments:
+        proc = start_build(root, "--previous", str(previous))
+        try:
+            proc.wait(timeout=moment)
+            finished = True
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)  # the build and everything it started
+            proc.wait()
+            finished = False
+        seen.append((finished, tree(root / "build")))
+    last = start_build(root, "--previous", str(previous))
+    assert last.wait(timeout=600) == 0, last.stderr.read().decode()
+    new = tree(root / "build")
+    assert new != old  # the edit shows
+    for finished, state in seen:
+        assert state in (old, new), "a kill left a build/ that is neither the previous nor the new one"
+    assert any(not finished for finished, _ in seen)
+    assert leftovers(root) == []
+
+
+def test_a_second_build_of_the_same_output_stops_at_once_with_a_clear_message(catalogue_copy):
+    out = catalogue_copy / "build"
+    with OutputDir(out):  # another build holds the lock
+        started = time.monotonic()
+        proc = run_cli("build", str(catalogue_copy))
+        elapsed = time.monotonic() - started
+    assert proc.returncode == 1
+    assert f"un'altra build sta già scrivendo in «{out}» (processo {os.getpid()})" in proc.stderr
+    assert "attendi che finisca e riprova" in proc.stderr
+    assert elapsed < 30  # before checking anything: the command itself takes a few seconds to start
+    assert not out.exists() and leftovers(catalogue_copy) == []
+
+
+def test_a_build_into_another_output_is_not_blocked(catalogue_copy):
+    from reti_adi.build import DATA_STEPS, build
+
+    with OutputDir(catalogue_copy / "build"):
+        build(catalogue_copy, catalogue_copy / "public", today=REFERENCE_DATE, steps=DATA_STEPS)
+    assert (catalogue_copy / "public/api/v1/index.json").is_file()
+    assert not (catalogue_copy / "public").is_symlink()
+
+
+def test_stale_staging_of_this_and_earlier_versions_is_removed(catalogue_copy):
+    from reti_adi.build import DATA_STEPS, build
+
+    stale = [catalogue_copy / WORK_DIR / "build" / "nuovo-abc123" / "api" / "x.json",
+             catalogue_copy / WORK_DIR / "build" / ".build-sito-def456" / "site" / "index.html",
+             catalogue_copy / ".build-nuovo-k2j3" / "api" / "x.json",
+             catalogue_copy / ".build-sito-9x8y" / "parte-0" / "docs" / "index.md"]
+    for path in stale:
+        path.parent.mkdir(parents=True)
+        path.write_text("resto di una build interrotta")
+    build(catalogue_copy, today=REFERENCE_DATE, steps=DATA_STEPS)
+    assert leftovers(catalogue_copy) == []
+    assert (catalogue_copy / "build/api/v1/index.json").is_file()
+
+
+def test_a_build_set_aside_by_a_kill_is_put_back(catalogue_copy):
+    out = catalogue_copy / "build"
+    # the two-rename fallback was killed between its renames: build/ is missing, the previous one is aside
+    aside = catalogue_copy / WORK_DIR / "build" / "precedente"
+    aside.mkdir(parents=True)
+    (aside / "index.html").write_text("la build precedente")
+    # and an earlier version was killed the same way
+    legacy = catalogue_copy / ".build-precedente-a1b2" / "build"
+    legacy.mkdir(parents=True)
+    (legacy / "index.html").write_text("una build ancora più vecchia")
+    with OutputDir(out):
+        assert (out / "index.html").read_text() == "la build precedente"
+    assert leftovers(catalogue_copy) == []
+
+
+def test_without_an_atomic_exchange_the_fallback_still_publishes(catalogue_copy, monkeypatch):
+    from reti_adi.build import DATA_STEPS, build
+
+    build(catalogue_copy, today=REFERENCE_DATE, steps=DATA_STEPS)
+
+    def unsupported(first, second):
+        raise output_dir.SwapUnsupported("filesystem di prova")
+
+    monkeypatch.setattr(output_dir, "exchange", unsupported)
+    (catalogue_copy / "catalogo/servizi/trasporto-sociale.yaml").unlink()
+    build(catalogue_copy, today=REFERENCE_DATE, steps=DATA_STEPS)
+    removed = json.loads((catalogue_copy / "build/api/v1/servizi/trasporto-sociale.json").read_text())
+    assert removed["rimosso"]
+    assert leftovers(catalogue_copy) == []
+
+
+def test_exchange_swaps_two_folders_in_one_step(tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    first.mkdir()
+    second.mkdir()
+    (first / "f").write_text("a")
+    (second / "f").write_text("b")
+    output_dir.exchange(first, second)
+    assert (first / "f").read_text() == "b" and (second / "f").read_text() == "a"
+
+
+def test_interrupted_and_finished_builds_leave_git_clean(catalogue_copy):
+    from reti_adi.build import DATA_STEPS, build
+
+    # a catalogue repository made by an earlier version: its .gitignore knows nothing of .reti-adi-build/
+    (catalogue_copy / ".gitignore").write_text("/build/\n__pycache__/\n")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "init", "-q"], cwd=catalogue_copy, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=catalogue_copy, check=True)
+    subprocess.run([*git, "commit", "-qm", "catalogo"], cwd=catalogue_copy, check=True)
+
+    def interrupt(state):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        build(catalogue_copy, today=REFERENCE_DATE, steps=[DATA_STEPS[0], ("ctrl-c", interrupt)])
+    build(catalogue_copy, today=REFERENCE_DATE, steps=DATA_STEPS)
+    status = subprocess.run(["git", "status", "--porcelain"], cwd=catalogue_copy, capture_output=True, text=True)
+    assert status.stdout == ""
