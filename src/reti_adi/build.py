@@ -129,17 +129,23 @@ class BuildReport:
 
 
 def build(root: Path, out: Path | None = None, previous: str | Path | None = None, today: date | None = None,
-          steps: list[tuple[str, Step]] | None = None) -> BuildReport:
+          steps: list[tuple[str, Step]] | None = None,
+          on_phase: Callable[[str], None] | None = None) -> BuildReport:
+    """on_phase(name) is called as each phase starts: the CLI shows it as progress."""
     import time
+
+    on_phase = on_phase or (lambda name: None)
+    on_phase("controllo")
 
     root = Path(root).resolve()
     out = Path(out).resolve() if out else root / "build"
     out.parent.mkdir(parents=True, exist_ok=True)
     with OutputDir(out) as target:  # a second build of the same out stops here, at once
-        return _build_locked(root, target, previous, today, steps, time.perf_counter())
+        return _build_locked(root, target, previous, today, steps, time.perf_counter(), on_phase)
 
 
-def _build_locked(root: Path, target: OutputDir, previous, today, steps, started: float) -> BuildReport:
+def _build_locked(root: Path, target: OutputDir, previous, today, steps, started: float,
+                  on_phase: Callable[[str], None]) -> BuildReport:
     import time
 
     out = target.out
@@ -158,6 +164,7 @@ def _build_locked(root: Path, target: OutputDir, previous, today, steps, started
     state = BuildState(catalogue, context, previous_pub, target.staging(), timings=timings)
     for name, step in steps if steps is not None else default_steps():
         t0 = time.perf_counter()
+        on_phase(name)
         step(state)
         timings[name] = time.perf_counter() - t0
     target.swap_in(state.staging)

@@ -8,6 +8,7 @@ import click
 from reti_adi.check import NotACatalogue
 from reti_adi.cli.errors import CommandError, UsageError
 from reti_adi.cli.options import aliased, reference_date, resolve_root
+from reti_adi.cli.progress import phases
 from reti_adi.reporters import REPORTERS
 from reti_adi.reporters.text import plural
 
@@ -19,10 +20,12 @@ CANCELLED = "Build annullata: nessun file pubblicato, la build precedente è int
 @aliased("--uscita", "-o", "out", hidden=("--out",), type=click.Path(file_okay=False, path_type=Path), default=None,
          metavar="CARTELLA", help="Cartella di destinazione (predefinita: PERCORSO/build).")
 @aliased("--precedente", "previous", hidden=("--previous",), default=None, metavar="CARTELLA|URL",
-              help="Pubblicazione precedente (cartella o URL del sito) da cui calcolare changes.json; "
-                   "predefinita: la build/ esistente.")
+         help="Pubblicazione precedente (cartella o URL del sito) da cui calcolare changes.json; "
+              "predefinita: la build/ esistente.")
 @reference_date
-def build_command(path: Path, out: Path | None, previous: str | None, today) -> None:
+@aliased("--verboso", "-v", "verbose", hidden=("--verbose",), is_flag=True,
+         help="Mostra anche i tempi di ogni fase (per chi sviluppa).")
+def build_command(path: Path, out: Path | None, previous: str | None, today, verbose: bool = False) -> None:
     """Controlla il catalogo e pubblica API JSON, pacchetto di dati e sito in build/.
 
     Con errori nel catalogo non pubblica nulla e la build/ precedente resta intatta.
@@ -31,7 +34,8 @@ def build_command(path: Path, out: Path | None, previous: str | None, today) -> 
     from reti_adi.site.errors import SiteBuildError
     path = resolve_root(path)
     try:
-        report = build(path, out, previous, today)
+        with phases("Pubblicazione") as phase:
+            report = build(path, out, previous, today, on_phase=phase)
     except NotACatalogue as exc:
         raise UsageError(str(exc)) from exc
     except BuildLocked as exc:
@@ -54,5 +58,6 @@ def build_command(path: Path, out: Path | None, previous: str | None, today) -> 
                f"{plural(len(changes.rimossi), 'rimosso', 'rimossi')}.")
     if report.result.warnings:
         click.echo(f"{plural(len(report.result.warnings), 'avviso', 'avvisi')}: esegui «reti-adi check» per i dettagli.")
-    timing = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in report.timings.items())
-    click.echo(f"Tempi: {timing}.")
+    if verbose:
+        timing = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in report.timings.items())
+        click.echo(f"Tempi: {timing}.")

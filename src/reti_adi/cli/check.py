@@ -9,6 +9,7 @@ import click
 from reti_adi.check import NotACatalogue, check
 from reti_adi.cli.errors import UsageError
 from reti_adi.cli.options import aliased, reference_date, resolve_root
+from reti_adi.cli.progress import phases
 from reti_adi.reporters import REPORTERS
 
 
@@ -32,7 +33,8 @@ def check_command(path: Path, output_format: str | None, today, use_cache: bool,
         output_format = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "testo"
     path = resolve_root(path)
     try:
-        result = check(path, today, use_cache, jobs)
+        with phases("Controllo del catalogo"):
+            result = check(path, today, use_cache, jobs)
     except NotACatalogue as exc:
         raise UsageError(str(exc)) from exc
     color = output_format == "testo" and sys.stdout.isatty()
