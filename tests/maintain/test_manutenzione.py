@@ -173,6 +173,12 @@ def test_import_with_one_bad_row_writes_nothing_and_names_the_row(catalogue_copy
     _workbook(source, [good, bad])
     proc = run_cli("--root", str(catalogue_copy), "importa", str(source), "--data-riferimento", "2026-11-22")
     assert proc.returncode == 0, proc.stdout
+    assert "Anteprima: nessun file scritto" in proc.stdout  # without --applica, only a preview
+    assert not (catalogue_copy / "catalogo/servizi/sportello-lavoro.yaml").exists()
+    proc = run_cli("--root", str(catalogue_copy), "importa", str(source), "--applica",
+                   "--data-riferimento", "2026-11-22")
+    assert proc.returncode == 0, proc.stdout
+    assert "2 file scritti: 2 schede aggiunte, 0 schede modificate." in proc.stdout
     written = yaml.safe_load((catalogue_copy / "catalogo/servizi/sportello-lavoro.yaml").read_text())
     assert written["sedi"][0]["comune"] == "037008" and written["sedi"][0]["cap"] == "40054"  # zeros restored
     assert written["sedi"][0]["orari"] == [{"giorni": ["lunedi", "mercoledi"], "dalle": "09:00", "alle": "12:30"}]
@@ -182,12 +188,24 @@ def test_import_with_one_bad_row_writes_nothing_and_names_the_row(catalogue_copy
 def test_import_then_export_round_trips_the_values(catalogue_copy, tmp_path):
     from reti_adi.catalogue.loader import load_catalogue
 
+    # a service with two sedi and two opening slots each: esporta must keep every one
+    emporio = catalogue_copy / "catalogo/servizi/emporio-solidale.yaml"
+    emporio.write_text(emporio.read_text().replace("modalita_accesso:", """\
+  - indirizzo: Piazza Garibaldi 2
+    comune: "037008"
+    cap: "40054"
+    orari:
+      - {giorni: [lunedi], dalle: "08:30", alle: "12:30"}
+      - {giorni: [giovedi, venerdi], dalle: "14:00", alle: "17:00"}
+    note_orari: Chiuso ad agosto
+modalita_accesso:""", 1))
+    assert check(catalogue_copy, REFERENCE_DATE).errors == []
     workbook = tmp_path / "catalogo.xlsx"
     assert run_cli("--root", str(catalogue_copy), "esporta", "--xlsx", str(workbook)).returncode == 0
     fresh = tmp_path / "nuovo"
     (fresh / "catalogo").mkdir(parents=True)
     shutil.copytree(catalogue_copy / "catalogo/ambiti", fresh / "catalogo/ambiti")
-    proc = run_cli("--root", str(fresh), "importa", str(workbook), "--data-riferimento", "2026-11-22")
+    proc = run_cli("--root", str(fresh), "importa", str(workbook), "--applica", "--data-riferimento", "2026-11-22")
     assert proc.returncode == 0, proc.stdout
     before, after = load_catalogue(catalogue_copy), load_catalogue(fresh)
     for kind in ("servizio", "ente", "fonte"):
@@ -196,6 +214,104 @@ def test_import_then_export_round_trips_the_values(catalogue_copy, tmp_path):
             assert after.of(kind)[record_id].model == record.model, record_id
     workbook_again = tmp_path / "di-nuovo.xlsx"
     assert run_cli("--root", str(fresh), "esporta", "--xlsx", str(workbook_again)).returncode == 0
+
+
+def _sheet_rows(sheet) -> list[dict]:
+    header = [c.value for c in sheet[1]]
+    return [dict(zip(header, [c.value for c in row])) for row in sheet.iter_rows(min_row=2)]
+
+
+def test_export_edit_import_updates_one_adds_one_and_a_second_import_changes_nothing(catalogue_copy, tmp_path):
+    """The guide's loop: esporta, change a cell and add a row in the spreadsheet, importa."""
+    from openpyxl import load_workbook
+
+    workbook = tmp_path / "catalogo.xlsx"
+    assert run_cli("--root", str(catalogue_copy), "esporta", "--xlsx", str(workbook)).returncode == 0
+    book = load_workbook(workbook)
+    assert book.sheetnames == ["Servizi", "Sedi", "Enti", "Fonti"]
+    servizi = book["Servizi"]
+    header = [c.value for c in servizi[1]]
+    row = next(r for r in servizi.iter_rows(min_row=2) if r[0].value == "emporio-solidale")
+    row[header.index("Posti disponibili")].value = 90
+    added = dict.fromkeys(header)
+    added.update({"ID": "corso-cucina", "Denominazione": "Corso di cucina", "Descrizione": "Corso per famiglie.",
+                  "Tipologia": "d", "Ente erogatore": "coop-il-ponte", "Ambito": "pianura-est", "Stato": "attivo",
+                  "Data di avvio": "07/01/2025", "Ultima verifica": "2026-10-01", "Aree di utenza": "FAM; POV"})
+    servizi.append(list(added.values()))
+    book["Sedi"].append(["corso-cucina", 1, None, "Via Roma 1", 37008, 40054, "martedi 17:00-19:00"])
+    book.save(workbook)
+    edited = catalogue_copy / "catalogo/servizi/emporio-solidale.yaml"
+    original = edited.read_text()
+
+    args = ("--root", str(catalogue_copy), "importa", str(workbook), "--data-riferimento", "2026-11-22")
+    preview = run_cli(*args)
+    assert preview.returncode == 0, preview.stdout + preview.stderr
+    assert "+ aggiunta «corso-cucina» (Corso di cucina)" in preview.stdout
+    assert "~ modificata «emporio-solidale»" in preview.stdout
+    assert "    Posti disponibili: 120 → 90" in preview.stdout
+    assert edited.read_text() == original and not (catalogue_copy / "catalogo/servizi/corso-cucina.yaml").exists()
+
+    applied = run_cli(*args, "--applica")
+    assert applied.returncode == 0, applied.stdout
+    assert "2 file scritti: 1 scheda aggiunta, 1 scheda modificata." in applied.stdout
+    # only the changed line differs: comments, quoting and the schema line are the person's own
+    changed = [(a, b) for a, b in zip(original.splitlines(), edited.read_text().splitlines()) if a != b]
+    assert changed == [("posti_disponibili: 120", "posti_disponibili: 90")]
+    assert "# Bentivoglio" in edited.read_text()
+    new = catalogue_copy / "catalogo/servizi/corso-cucina.yaml"
+    assert new.read_text().startswith("# yaml-language-server: $schema=../../schemas/servizio.schema.json")
+    written = yaml.safe_load(new.read_text())
+    assert written["sedi"] == [{"indirizzo": "Via Roma 1", "comune": "037008", "cap": "40054",
+                                "orari": [{"giorni": ["martedi"], "dalle": "17:00", "alle": "19:00"}]}]
+    assert check(catalogue_copy, REFERENCE_DATE).errors == []
+
+    files = {p: p.read_bytes() for p in (catalogue_copy / "catalogo").rglob("*.yaml")}
+    again = run_cli(*args, "--applica")
+    assert again.returncode == 0, again.stdout
+    assert "Nessuna modifica" in again.stdout
+    assert {p: p.read_bytes() for p in (catalogue_copy / "catalogo").rglob("*.yaml")} == files
+
+
+def test_import_errors_name_sheet_row_and_column_on_every_sheet(catalogue_copy, tmp_path):
+    from openpyxl import load_workbook
+
+    workbook = tmp_path / "catalogo.xlsx"
+    assert run_cli("--root", str(catalogue_copy), "esporta", "--xlsx", str(workbook)).returncode == 0
+    book = load_workbook(workbook)
+    sedi = book["Sedi"]
+    header = [c.value for c in sedi[1]]
+    target = next(r for r in sedi.iter_rows(min_row=2) if r[0].value == "emporio-solidale")
+    target[header.index("CAP")].value = "4001"
+    target[header.index("Comune (ISTAT)")].value = "999999"
+    servizi = book["Servizi"]
+    header = [c.value for c in servizi[1]]
+    first = next(servizi.iter_rows(min_row=2))
+    first[header.index("Stato")].value = "chiuso"
+    book.save(workbook)
+    before = {p: p.read_bytes() for p in (catalogue_copy / "catalogo").rglob("*.yaml")}
+    proc = run_cli("--root", str(catalogue_copy), "importa", str(workbook), "--applica")
+    assert proc.returncode == 1
+    sede_row = target[0].row
+    assert f"foglio «Sedi», riga {sede_row}, colonna F («CAP»): CAP non valido" in proc.stdout
+    assert f"foglio «Servizi», riga 2, colonna {chr(65 + header.index('Stato'))} («Stato»): valore «chiuso»" \
+        in proc.stdout
+    assert "Nessun file scritto" in proc.stdout
+    assert {p: p.read_bytes() for p in (catalogue_copy / "catalogo").rglob("*.yaml")} == before
+
+
+def test_every_field_of_the_models_has_a_column():
+    """A field added to a model must reach the spreadsheet, or esporta would silently drop it."""
+    from reti_adi.catalogue.kinds import KIND_BY_NAME
+    from reti_adi.maintain.spreadsheet_columns import SEDI, SHEETS
+
+    for kind, (_, columns) in SHEETS.items():
+        covered = {c.path.split(".")[0] for c in columns}
+        if kind == "servizio":
+            covered.add("sedi")  # the «Sedi» sheet
+        model = KIND_BY_NAME[kind].model
+        assert {f.alias or n for n, f in model.model_fields.items()} <= covered, kind
+    sede = KIND_BY_NAME["servizio"].model.model_fields["sedi"].annotation.__args__[0]
+    assert set(sede.model_fields) <= {c.path.split(".")[0] for c in SEDI}
 
 
 def _commands_in(text: str) -> list[str]:

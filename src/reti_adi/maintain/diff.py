@@ -26,8 +26,16 @@ class VersionNotFound(Exception):
 @dataclass(slots=True)
 class FieldChange:
     field: str
+    """The data path («sedi[0].cap»): what programs read."""
     before: object
     after: object
+
+    @property
+    def label(self) -> str:
+        """The field as a reviewer names it («Sede 1: CAP»)."""
+        from reti_adi.maintain.field_labels import field_label
+
+        return field_label(self.field)
 
 
 @dataclass(slots=True)
@@ -68,6 +76,12 @@ def _flatten(value: object, path: tuple = ()) -> dict[str, object]:
             out.update(_flatten(item, path + (index,)))
         return out
     return {format_path(path): value}
+
+
+def field_changes(before: dict, after: dict) -> list[FieldChange]:
+    """Field by field differences between two plain records (a list of structures element by element)."""
+    a, b = _flatten(before), _flatten(after)
+    return [FieldChange(k, a.get(k), b.get(k)) for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)]
 
 
 def _content(record) -> dict:
@@ -116,8 +130,7 @@ def compare(before: Catalogue, after: Catalogue, before_problems: list[Problem],
         diff.added += [RecordChange(kind, i, r.file) for i, r in added.items()]
         diff.removed += [RecordChange(kind, i, r.file) for i, r in removed.items()]
         for record_id in sorted(set(old) & set(new)):
-            a, b = _flatten(_content(old[record_id])), _flatten(_content(new[record_id]))
-            changes = [FieldChange(k, a.get(k), b.get(k)) for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)]
+            changes = field_changes(_content(old[record_id]), _content(new[record_id]))
             if changes:
                 diff.modified.append(RecordChange(kind, record_id, new[record_id].file, changes))
 

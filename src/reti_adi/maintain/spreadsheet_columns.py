@@ -1,6 +1,9 @@
 """The default mapping between the Italian column names a spreadsheet would have and the fields.
 
-Each column: header, field path, how to read the cell. A repository can override it with
+Each column: header, field path, how to read the cell. The layout `esporta` writes, which
+`importa` reads back: sheet «Servizi» (one row per service), «Sedi» (one row per sede of a
+service; its opening hours in one cell, «lunedi, mercoledi 09:00-12:30; venerdi 15:00-18:00»),
+«Enti», «Fonti». Lists in one cell are separated by «;». A repository can override it with
 `reti-adi importa --mappa mappa.yaml` ({"Intestazione": "campo.percorso"}).
 """
 
@@ -15,7 +18,7 @@ from dataclasses import dataclass
 class Column:
     header: str
     path: str
-    """Dotted path into the record; «sedi.0.cap» addresses the first sede."""
+    """Dotted path into the record (or into the sede, on the «Sedi» sheet); «sedi.0.cap» addresses the first sede."""
     kind: str = "text"
     """text, list, date, int, float, bool, cap, istat, istat_list, hours, pairs, triples."""
     aliases: tuple[str, ...] = ()
@@ -33,15 +36,6 @@ SERVIZI = [
     Column("Fonti di finanziamento", "fonti_finanziamento", "list", aliases=("fonti", "fonte")),
     Column("Ambito", "ambito"),
     Column("Comuni", "comuni", "istat_list", aliases=("comuni serviti",)),
-    Column("Sede - denominazione", "sedi.0.denominazione", aliases=("sede",)),
-    Column("Sede - indirizzo", "sedi.0.indirizzo", aliases=("indirizzo",)),
-    Column("Sede - comune", "sedi.0.comune", "istat", aliases=("comune", "comune sede")),
-    Column("Sede - CAP", "sedi.0.cap", "cap", aliases=("cap",)),
-    Column("Sede - orari", "sedi.0.orari", "hours", aliases=("orari",)),
-    Column("Sede - note orari", "sedi.0.note_orari"),
-    Column("Sede - latitudine", "sedi.0.coordinate.lat", "float"),
-    Column("Sede - longitudine", "sedi.0.coordinate.lon", "float"),
-    Column("Sede - accessibile", "sedi.0.accessibile", "bool"),
     Column("Modalità di accesso", "modalita_accesso", "list", aliases=("accesso",)),
     Column("A chi è rivolto", "a_chi_e_rivolto", aliases=("destinatari",)),
     Column("Come accedere", "come_accedere"),
@@ -59,6 +53,36 @@ SERVIZI = [
     Column("Ufficio", "contatti.ufficio"),
     Column("Ultima verifica", "ultima_verifica", "date", aliases=("data ultima verifica", "verificato il")),
 ]
+
+# The first sede as columns of the Servizi sheet: what sheets written by hand often have. Read on
+# import when the workbook has no «Sedi» sheet; never written (esporta writes every sede in «Sedi»).
+SEDE_SU_SERVIZI = [
+    Column("Sede - denominazione", "sedi.0.denominazione", aliases=("sede",)),
+    Column("Sede - indirizzo", "sedi.0.indirizzo", aliases=("indirizzo",)),
+    Column("Sede - comune", "sedi.0.comune", "istat", aliases=("comune", "comune sede")),
+    Column("Sede - CAP", "sedi.0.cap", "cap", aliases=("cap",)),
+    Column("Sede - orari", "sedi.0.orari", "hours", aliases=("orari",)),
+    Column("Sede - note orari", "sedi.0.note_orari"),
+    Column("Sede - latitudine", "sedi.0.coordinate.lat", "float"),
+    Column("Sede - longitudine", "sedi.0.coordinate.lon", "float"),
+    Column("Sede - accessibile", "sedi.0.accessibile", "bool"),
+]
+
+# One row per sede: «ID servizio» says whose, «Sede n.» the order (1 = the first shown).
+SEDI = [
+    Column("ID servizio", "servizio", aliases=("servizio", "id")),
+    Column("Sede n.", "numero", "int", aliases=("n", "numero", "numero sede", "sede")),
+    Column("Denominazione", "denominazione", aliases=("nome",)),
+    Column("Indirizzo", "indirizzo"),
+    Column("Comune (ISTAT)", "comune", "istat", aliases=("comune", "codice istat")),
+    Column("CAP", "cap", "cap"),
+    Column("Orari", "orari", "hours"),
+    Column("Note orari", "note_orari"),
+    Column("Latitudine", "coordinate.lat", "float", aliases=("lat",)),
+    Column("Longitudine", "coordinate.lon", "float", aliases=("lon",)),
+    Column("Accessibile", "accessibile", "bool"),
+]
+SEDI_TITLE = "Sedi"
 
 ENTI = [
     Column("ID", "id", aliases=("codice",)),
