@@ -63,14 +63,35 @@ def test_diff_across_two_real_commits(catalogue_repo):
 
     text = diff_markdown(diff)
     assert "## Modifiche al catalogo: HEAD~1 → HEAD" in text
-    assert "| `posti_disponibili` | `120` | `90` |" in text
+    assert "| Posti disponibili | 120 | 90 |" in text  # a label and values, not an internal path
     assert "**Rinominato** `doposcuola-solidale` → `doposcuola-budrio`" in text
-    assert "**Rimosso** `trasporto-sociale`" in text
+    assert re.search(r"\*\*Rimosso\*\* «[^»]+» \(`trasporto-sociale`\), ente ", text), text
     assert "### Nuovi avvisi" in text and "non verificate da più di 12 mesi" in text
 
     proc = run_cli("--root", str(catalogue_repo), "diff", "HEAD~1", "HEAD", "--format", "json")
     payload = json.loads(proc.stdout)
     assert proc.returncode == 0 and payload["rimossi"][0]["id"] == "trasporto-sociale"
+
+
+def test_diff_says_invalid_not_removed_and_names_added_services(catalogue_repo):
+    servizi = catalogue_repo / "catalogo" / "servizi"
+    broken = servizi / "emporio-solidale.yaml"
+    broken.write_text(broken.read_text().replace('cap: "40010"', "cap: 40010"))  # unquoted: no longer valid
+    (servizi / "corso-cucina.yaml").write_text((servizi / "trasporto-sociale.yaml").read_text()
+                                               .replace("id: trasporto-sociale", "id: corso-cucina")
+                                               .replace("denominazione: Trasporto sociale", "denominazione: Corso di cucina"))
+    sedi = servizi / "pasti-a-domicilio.yaml"
+    sedi.write_text(sedi.read_text().replace("ultima_verifica: 2026-09-15", "ultima_verifica: 2026-10-15"))
+    diff = diff_versions(catalogue_repo, "HEAD", None, REFERENCE_DATE)
+    assert [c.id for c in diff.invalid] == ["emporio-solidale"] and not diff.removed
+    assert [c.id for c in diff.added] == ["corso-cucina"]
+    text = diff_markdown(diff)
+    assert "**Rimosso**" not in text
+    assert "**Non più valido** «Emporio solidale» (`emporio-solidale`)" in text
+    assert "Sede 1: CAP – atteso un testo" in text  # the reason is shown with it
+    added = next(line for line in text.splitlines() if "**Aggiunto**" in line)
+    assert "«Corso di cucina» (`corso-cucina`), ente " in added
+    assert "| Ultima verifica | 2026-09-15 | 2026-10-15 |" in text
 
 
 def test_diff_between_two_directories(catalogue_copy, tmp_path, repo_root):

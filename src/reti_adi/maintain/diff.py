@@ -45,6 +45,12 @@ class RecordChange:
     file: str
     changes: list[FieldChange] = field(default_factory=list)
     renamed_from: str | None = None
+    name: str | None = None
+    """Denominazione (or titolo) of the record, for a reader who does not know the ids."""
+    ente: str | None = None
+    """Name of the ente that provides or runs it (ente erogatore, gestore)."""
+    problems: list[Problem] = field(default_factory=list)
+    """For a file that is no longer valid: its errors."""
 
 
 @dataclass(slots=True)
@@ -55,13 +61,17 @@ class CatalogueDiff:
     removed: list[RecordChange] = field(default_factory=list)
     renamed: list[RecordChange] = field(default_factory=list)
     modified: list[RecordChange] = field(default_factory=list)
+    invalid: list[RecordChange] = field(default_factory=list)
+    """Records that were valid and now have errors: changed, not removed."""
+    fixed: list[RecordChange] = field(default_factory=list)
+    """Records that had errors and are now valid."""
     new_warnings: list[Problem] = field(default_factory=list)
     new_errors: list[Problem] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
-        return not (self.added or self.removed or self.renamed or self.modified or self.new_warnings
-                    or self.new_errors)
+        return not (self.added or self.removed or self.renamed or self.modified or self.invalid or self.fixed
+                    or self.new_warnings or self.new_errors)
 
 
 def _flatten(value: object, path: tuple = ()) -> dict[str, object]:
@@ -113,9 +123,28 @@ def materialise(version: str, repo: Path, workdir: Path) -> Path:
     return target
 
 
+def _errors_by_file(problems: list[Problem]) -> dict[str, list[Problem]]:
+    by_file: dict[str, list[Problem]] = {}
+    for problem in problems:
+        if problem.is_error:
+            by_file.setdefault(problem.file, []).append(problem)
+    return by_file
+
+
+def _described(catalogue: Catalogue, kind: str, record) -> RecordChange:
+    model = record.model
+    name = getattr(model, "denominazione", None) or getattr(model, "titolo", None)
+    ente_id = getattr(model, "ente_erogatore", None) or getattr(model, "gestore", None)
+    ente = catalogue.get("ente", ente_id) if isinstance(ente_id, str) else None
+    return RecordChange(kind, record.id, record.file, name=name,
+                        ente=getattr(ente, "denominazione", None) or ente_id)
+
+
 def compare(before: Catalogue, after: Catalogue, before_problems: list[Problem], after_problems: list[Problem],
             labels: tuple[str, str]) -> CatalogueDiff:
     diff = CatalogueDiff(*labels)
+    broken_before = _errors_by_file(before_problems)
+    broken_after = _errors_by_file(after_problems)
     for kind in KIND_BY_NAME:
         old, new = before.of(kind), after.of(kind)
         removed = {i: old[i] for i in sorted(set(old) - set(new))}
@@ -127,19 +156,32 @@ def compare(before: Catalogue, after: Catalogue, before_problems: list[Problem],
             if twin is not None:
                 diff.renamed.append(RecordChange(kind, new_id, record.file, renamed_from=twin))
                 del removed[twin], added[new_id]
-        diff.added += [RecordChange(kind, i, r.file) for i, r in added.items()]
-        diff.removed += [RecordChange(kind, i, r.file) for i, r in removed.items()]
+        for record_id, record in added.items():
+            was_broken = record_id in before.partial.get(kind, {}) or record.file in broken_before
+            (diff.fixed if was_broken else diff.added).append(_described(after, kind, record))
+        for record_id, record in removed.items():
+            broken = after.partial.get(kind, {}).get(record_id)
+            file = broken.file if broken is not None else record.file
+            if broken is not None or file in broken_after:
+                change = _described(before, kind, record)
+                change.file, change.problems = file, broken_after.get(file, [])
+                diff.invalid.append(change)
+            else:
+                diff.removed.append(_described(before, kind, record))
         for record_id in sorted(set(old) & set(new)):
             changes = field_changes(_content(old[record_id]), _content(new[record_id]))
             if changes:
-                diff.modified.append(RecordChange(kind, record_id, new[record_id].file, changes))
+                change = _described(after, kind, new[record_id])
+                change.changes = changes
+                diff.modified.append(change)
 
     def key(p: Problem) -> tuple:
         return (p.file, p.rule, p.field, p.message)
 
     seen = {key(p) for p in before_problems}
     diff.new_warnings = [p for p in after_problems if not p.is_error and key(p) not in seen]
-    diff.new_errors = [p for p in after_problems if p.is_error and key(p) not in seen]
+    shown = {c.file for c in diff.invalid}  # their errors are listed with them
+    diff.new_errors = [p for p in after_problems if p.is_error and key(p) not in seen and p.file not in shown]
     return diff
 
 
