@@ -38,3 +38,70 @@ def test_edit_triggers_rebuild_and_server_shows_it(catalogue_copy, monkeypatch):
         stop.set()
         watcher.join(5)
         server.shutdown()
+
+
+def _count_rebuilds_while(root, action, seconds: float) -> int:
+    stop, calls = threading.Event(), []
+    watcher = threading.Thread(target=watch, args=(root, lambda: calls.append(1), 0.1, stop), daemon=True)
+    watcher.start()
+    try:
+        threading.Event().wait(0.5)  # let the observer start
+        action()
+        threading.Event().wait(seconds)
+    finally:
+        stop.set()
+        watcher.join(5)
+    return len(calls)
+
+
+def test_reading_files_never_triggers_a_rebuild_but_an_edit_does(catalogue_copy):
+    files = sorted((catalogue_copy / "catalogo").rglob("*.yaml"))
+
+    def read_everything():
+        for _ in range(3):  # what a build, an editor or a grep does: open, read, close without writing
+            for path in files:
+                path.read_bytes()
+            threading.Event().wait(0.3)
+
+    assert _count_rebuilds_while(catalogue_copy, read_everything, 2.0) == 0
+    edited = files[0]
+    assert _count_rebuilds_while(catalogue_copy, lambda: edited.write_text(edited.read_text() + "\n"), 2.0) == 1
+
+
+def test_a_busy_port_is_said_in_italian_before_building(catalogue_copy):
+    import socket
+
+    from ..conftest import run_cli
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        proc = run_cli("serve", str(catalogue_copy), "--porta", str(port))
+    assert proc.returncode == 1
+    assert f"la porta {port} è già in uso" in proc.stderr and "--porta" in proc.stderr, proc.stderr
+    assert "OSError" not in proc.stderr and "errore interno" not in proc.stderr
+    assert not (catalogue_copy / "build").exists()  # nothing was built for nothing
+
+
+def test_sigterm_during_a_build_leaves_no_staging_folder(catalogue_copy):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    proc = subprocess.Popen([sys.executable, "-c", "from reti_adi.cli import main; main()", "serve",
+                             str(catalogue_copy), "--porta", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not list(catalogue_copy.glob(".build-nuovo-*")) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert list(catalogue_copy.glob(".build-nuovo-*")), "la build non è partita"
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert "Fermato." in out, out + err
+    assert "Traceback" not in err and "Error" not in err, err
+    assert not list(catalogue_copy.glob(".build-*")), list(catalogue_copy.iterdir())
