@@ -123,7 +123,7 @@ def test_init_creates_a_repository_whose_check_and_build_pass(tmp_path, monkeypa
     assert again.returncode == 1 and "non sovrascrive" in again.stderr
 
 
-def test_nuovo_skeleton_passes_check_once_placeholders_are_filled(catalogue_copy):
+def test_nuovo_skeleton_fails_the_check_until_every_placeholder_is_filled(catalogue_copy):
     proc = run_cli("--root", str(catalogue_copy), "nuovo", "servizio", "gruppo-auto-aiuto",
                    "--ente-erogatore", "odv-rete-solidale", "--ambito", "pianura-est")
     assert proc.returncode == 0, proc.stderr
@@ -131,16 +131,96 @@ def test_nuovo_skeleton_passes_check_once_placeholders_are_filled(catalogue_copy
     text = path.read_text()
     assert text.startswith("# yaml-language-server: $schema=../../schemas/servizio.schema.json")
     assert "# sedi:" in text  # optional fields are commented examples
+    assert "MULBEN]" not in text and REFERENCE_DATE.isoformat() not in text  # nothing guessed
     result = check(catalogue_copy, REFERENCE_DATE)
-    placeholders = [p for p in result.errors if p.file.endswith("gruppo-auto-aiuto.yaml")]
-    assert {p.rule for p in placeholders} == {"valori.segnaposto"}
-    assert {p.field for p in placeholders} == {"denominazione", "descrizione"}
-    path.write_text(text.replace('denominazione: "DA COMPILARE"', "denominazione: Gruppo di auto aiuto")
-                    .replace('descrizione: "DA COMPILARE"', "descrizione: Incontri settimanali tra pari."))
+    mine = [p for p in result.errors if p.file.endswith("gruppo-auto-aiuto.yaml")]
+    assert {p.rule for p in mine} == {"valori.segnaposto"}  # each placeholder once, nothing else
+    decisions = {"denominazione": "Gruppo di auto aiuto", "descrizione": "Incontri settimanali tra pari.",
+                 "tipologia": "d", "aree_utenza[0]": "FAM", "modalita_accesso[0]": "accesso_diretto",
+                 "stato": "attivo", "data_avvio": "2025-03-01", "ultima_verifica": "2026-10-01"}
+    assert {p.field for p in mine} == set(decisions)
+    lines = text.splitlines()
+    for done, (field, value) in enumerate(decisions.items(), start=1):
+        problem = next(p for p in mine if p.field == field)
+        lines[problem.line - 1] = lines[problem.line - 1].replace('"DA COMPILARE"', value)
+        path.write_text("\n".join(lines) + "\n")
+        errors = [p for p in check(catalogue_copy, REFERENCE_DATE).errors if p.file.endswith("gruppo-auto-aiuto.yaml")]
+        assert len(errors) == len(decisions) - done, (field, errors)  # fails until the last one is filled
     assert check(catalogue_copy, REFERENCE_DATE).errors == []
     again = run_cli("--root", str(catalogue_copy), "nuovo", "servizio", "gruppo-auto-aiuto")
     assert again.returncode == 1 and "non sovrascrive" in again.stderr
     assert "Incontri settimanali" in path.read_text()
+
+
+def test_nuovo_refuses_values_that_are_not_in_the_catalogue(catalogue_copy):
+    proc = run_cli("--root", str(catalogue_copy), "nuovo", "servizio", "prova", "--ente-erogatore", "pianura-est")
+    assert proc.returncode == 2 and "«pianura-est» non è tra i valori ammessi" in proc.stderr, proc.stderr
+    proc = run_cli("--root", str(catalogue_copy), "nuovo", "servizio", "prova", "--tipologia", "z")
+    assert proc.returncode == 2 and "«z» non è tra i valori ammessi" in proc.stderr
+    assert not (catalogue_copy / "catalogo/servizi/prova.yaml").exists()
+
+
+def test_nuovo_on_a_terminal_lists_choices_and_validates_each_answer(catalogue_copy):
+    """Typed as a person would: a wrong tipologia and an ambito id given as ente are refused and asked again."""
+    import os
+    import pty
+    import select
+    import sys
+    import time
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the real command on a terminal
+        os.execv(sys.executable, [sys.executable, "-c", "from reti_adi.cli import main; main()", "--root",
+                                  str(catalogue_copy), "nuovo", "servizio", "corso-cucina"])
+    seen = b""
+
+    def until(text: str, timeout: float = 30) -> str:
+        nonlocal seen
+        deadline = time.monotonic() + timeout
+        while text.encode() not in seen and time.monotonic() < deadline:
+            ready, _, _ = select.select([fd], [], [], 0.2)
+            if ready:
+                try:
+                    seen += os.read(fd, 65536)
+                except OSError:
+                    break
+        assert text.encode() in seen, seen.decode("utf-8", "replace")[-2000:]
+        found, seen = seen.decode("utf-8", "replace"), b""
+        return found
+
+    try:
+        until("Denominazione del servizio")
+        os.write(fd, "Corso di cucina\n".encode())
+        until("Descrizione in una o due frasi")
+        os.write(fd, b"\n")  # left to fill later
+        listing = until("Tipologia art. 7, numero o valore")
+        assert "4) d – Sostegno socio-educativo" in listing
+        os.write(fd, b"z\n")
+        assert "non è tra i valori ammessi" in until("Tipologia art. 7, numero o valore")
+        os.write(fd, b"4\n")
+        listing = until("Ente erogatore, numero o valore")
+        assert ") coop-il-ponte – Il Ponte" in listing and ") pianura-est" not in listing  # enti only
+        os.write(fd, b"pianura-est\n")
+        assert "non è tra i valori ammessi" in until("Ente erogatore, numero o valore")
+        os.write(fd, b"coop-il-ponte\n")
+        until("Ambito, numero o valore")
+        os.write(fd, b"1\n")
+        until("Creato")
+    finally:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if not done:  # a failed expectation leaves the child waiting for input
+            time.sleep(2)
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if not done:
+                os.kill(pid, 9)
+                _, status = os.waitpid(pid, 0)
+        os.close(fd)
+    assert os.waitstatus_to_exitcode(status) == 0
+    written = yaml.safe_load((catalogue_copy / "catalogo/servizi/corso-cucina.yaml").read_text())
+    assert (written["denominazione"], written["tipologia"], written["ente_erogatore"]) == (
+        "Corso di cucina", "d", "coop-il-ponte")
+    assert written["ambito"] == sorted(p.stem for p in (catalogue_copy / "catalogo/ambiti").glob("*.yaml"))[0]
+    assert written["descrizione"] == "DA COMPILARE"
 
 
 @pytest.mark.parametrize("kind", ["ente", "fonte", "ambito", "rete", "protocollo"])

@@ -55,7 +55,7 @@ def validate_stage(kind: FileKind, outcome: ParseOutcome, relative: str,
     try:
         model = kind.model.model_validate(outcome.data)
     except ValidationError as exc:
-        problems.extend(translate(exc, kind.model, relative, outcome.positions.unpack()))
+        problems.extend(translate(exc, kind.model, relative, outcome.positions.unpack(), skip_placeholders=True))
         model = salvage(kind.model, outcome.data)
         record_id = stem if kind.single_file or not getattr(model, "id", None) else model.id
         return LoadedRecord(kind.name, record_id, relative, model, outcome.positions, partial=True), problems

@@ -1,17 +1,16 @@
 """`reti-adi nuovo`: skeleton files with the essentials filled in and the rest as commented examples.
 
-Whatever the user has not given yet is written as the placeholder «DA COMPILARE», which the
-check reports as an error, so a skeleton can never be published half-filled.
+Whatever a person must decide and has not given yet (tipologia, aree di utenza, stato, dates…)
+is written as the placeholder «DA COMPILARE», which the check reports as an error: nothing is
+guessed (no «today» as start date), so a skeleton never passes the check until it is filled.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from reti_adi import clock
 from reti_adi.catalogue.kinds import KIND_BY_NAME
 from reti_adi.rules.placeholders import PLACEHOLDER, PLACEHOLDER_ID
 
@@ -20,40 +19,80 @@ from reti_adi.rules.placeholders import PLACEHOLDER, PLACEHOLDER_ID
 class Essential:
     name: str
     prompt: str
-    is_reference: bool = False
-    default: str | None = None
+    source: str | None = None
+    """Where the allowed values come from: a kind of record («ente»), «vocabolario:<nome>» or
+    «valori:a,b»; None for free text."""
+
+    @property
+    def is_reference(self) -> bool:
+        return self.source in KIND_BY_NAME
 
 
 ESSENTIALS: dict[str, list[Essential]] = {
     "servizio": [Essential("denominazione", "Denominazione del servizio"),
                  Essential("descrizione", "Descrizione in una o due frasi"),
-                 Essential("tipologia", "Tipologia art. 7 (a-h) o «altro»", default="altro"),
-                 Essential("ente_erogatore", "Id dell'ente erogatore", is_reference=True),
-                 Essential("ambito", "Id dell'ambito", is_reference=True)],
+                 Essential("tipologia", "Tipologia art. 7", "vocabolario:tipologie_art7"),
+                 Essential("ente_erogatore", "Ente erogatore", "ente"),
+                 Essential("ambito", "Ambito", "ambito")],
     "ente": [Essential("denominazione", "Denominazione dell'ente"),
-             Essential("tipo", "Tipo di ente (es. comune, asl, cpi, ets, cooperativa_sociale)")],
+             Essential("tipo", "Tipo di ente", "vocabolario:tipi_ente")],
     "fonte": [Essential("denominazione", "Denominazione della fonte"),
-              Essential("tipo", "Tipo di fonte (es. fnps, fondo_poverta_quota_servizi, comunale)")],
-    "ambito": [Essential("denominazione", "Denominazione dell'ambito"), Essential("regione", "Regione"),
-               Essential("ente_capofila", "Id dell'ente capofila", is_reference=True)],
+              Essential("tipo", "Tipo di fonte", "vocabolario:tipi_fonte")],
+    "ambito": [Essential("denominazione", "Denominazione dell'ambito"),
+               Essential("regione", "Regione", "regione"),
+               Essential("ente_capofila", "Ente capofila", "ente")],
     "rete": [Essential("denominazione", "Denominazione della rete"),
-             Essential("tipo", "Tipo (indirizzo o intervento)", default="intervento"),
-             Essential("gestore", "Id dell'ente gestore", is_reference=True),
-             Essential("ambito", "Id dell'ambito", is_reference=True)],
+             Essential("tipo", "Tipo di rete", "valori:indirizzo,intervento"),
+             Essential("gestore", "Ente gestore", "ente"),
+             Essential("ambito", "Ambito", "ambito")],
     "protocollo": [Essential("titolo", "Titolo del protocollo"),
-                   Essential("rete", "Id della rete", is_reference=True),
-                   Essential("modello", "Modello (allegato_1 o allegato_2)", default="allegato_1")],
+                   Essential("rete", "Rete", "rete"),
+                   Essential("modello", "Modello del DM 93/2024", "valori:allegato_1,allegato_2")],
 }
+
+
+def allowed_values(root: Path, kind: str) -> dict[str, dict[str, str]]:
+    """For each essential of `kind` with a closed set of values: value → label, from the catalogue
+    in root (enti, ambiti, reti) or from the vocabularies. What the prompt lists and validates."""
+    from reti_adi.catalogue.loader import load_catalogue
+    from reti_adi.catalogue.vocabularies import regioni, vocabulary
+
+    catalogue = None
+    out: dict[str, dict[str, str]] = {}
+    for essential in ESSENTIALS[kind]:
+        source = essential.source
+        if source is None:
+            continue
+        if source in KIND_BY_NAME:
+            if catalogue is None:
+                catalogue = load_catalogue(Path(root))
+            out[essential.name] = {record_id: getattr(record.model, "denominazione", None) or record_id
+                                   for record_id, record in sorted(catalogue.of(source).items())}
+        elif source.startswith("vocabolario:"):
+            words = vocabulary(source.split(":", 1)[1])
+            out[essential.name] = {code: words.label(code) for code in words.codes}
+        elif source == "regione":
+            out[essential.name] = {name: name for name in regioni()}
+        else:
+            out[essential.name] = {value: value for value in source.split(":", 1)[1].split(",")}
+    return out
+
+
+def _codes(name: str) -> str:
+    from reti_adi.catalogue.vocabularies import vocabulary
+
+    return ", ".join(vocabulary(name).codes)
+
 
 TEMPLATES = {
     "servizio": """\
 id: {id}
 denominazione: {denominazione}
 descrizione: {descrizione}
-tipologia: {tipologia}
+tipologia: {tipologia}   # {tipologie}
 # classificazioni:
 #   - {{schema: sioss, codice: "B.2", etichetta: Sostegno socio-educativo}}
-aree_utenza: [MULBEN]   # FAM, DIS, ELD, ADD, IMMNOM, POV, MULBEN
+aree_utenza: [{placeholder}]   # {aree}
 ente_erogatore: {ente_erogatore}
 # enti_coinvolti:
 #   - {{ente: id-ente, ruolo: Invio dei partecipanti}}
@@ -66,22 +105,22 @@ ambito: {ambito}
 #     cap: "40054"
 #     orari:
 #       - {{giorni: [lunedi, mercoledi], dalle: "09:00", alle: "12:30"}}
-modalita_accesso: [su_appuntamento]   # invio_case_manager, accesso_diretto, ...
+modalita_accesso: [{placeholder}]   # {accessi}
 # a_chi_e_rivolto: A chi si rivolge il servizio
 # come_accedere: Come si accede
 # cosa_serve: Documenti necessari
 # costo: {{tipo: gratuito}}
-stato: attivo   # attivo, sospeso, cessato, non_presente
-data_avvio: {oggi}   # da togliere se non_presente
+stato: {placeholder}   # attivo, sospeso, cessato, non_presente (necessario ma assente)
+data_avvio: {placeholder}   # AAAA-MM-GG; da togliere se non_presente
 # data_fine: 2027-12-31
 # posti_disponibili: 10
 # contatti: {{telefono: "051 000000", email: ufficio@ente.it, ufficio: Sportello sociale}}
-ultima_verifica: {oggi}
+ultima_verifica: {placeholder}   # AAAA-MM-GG: quando hai confermato le informazioni con l'ente
 """,
     "ente": """\
 id: {id}
 denominazione: {denominazione}
-tipo: {tipo}
+tipo: {tipo}   # {tipi_ente}
 # codice_fiscale: "01234567890"   # 11 cifre, obbligatorio per il Terzo Settore
 # codice_ipa: c_a944              # enti pubblici
 # runts: {{numero_repertorio: "12345", sezione: odv}}
@@ -92,10 +131,10 @@ tipo: {tipo}
     "fonte": """\
 id: {id}
 denominazione: {denominazione}
-tipo: {tipo}
+tipo: {tipo}   # {tipi_fonte}
 # programma: Nome del programma
 periodo:
-  inizio: {oggi}
+  inizio: {placeholder}   # AAAA-MM-GG
   # fine: 2027-12-31
 # cup: J31H22000120006
 """,
@@ -112,8 +151,8 @@ comuni:
     "rete": """\
 id: {id}
 denominazione: {denominazione}
-tipo: {tipo}
-livello: ambito   # nazionale, regionale, ambito, comunale
+tipo: {tipo}   # indirizzo, intervento
+livello: {placeholder}   # nazionale, regionale, ambito, comunale
 ambito: {ambito}
 funzioni:
   - {placeholder}
@@ -126,8 +165,8 @@ membri:
     "protocollo": """\
 id: {id}
 rete: {rete}
-modello: {modello}
-strumento: protocollo_intesa   # accordo_programma, accordo_pa, convenzione, coprogettazione
+modello: {modello}   # allegato_1, allegato_2
+strumento: {placeholder}   # protocollo_intesa, accordo_programma, accordo_pa, convenzione, coprogettazione
 titolo: {titolo}
 premesse:
   - {placeholder}
@@ -161,25 +200,27 @@ def target_path(root: Path, kind: str, record_id: str) -> Path:
     return Path(root) / KIND_BY_NAME[kind].folder / f"{record_id}.yaml"
 
 
-def render(kind: str, record_id: str, values: dict[str, str | None], root: Path, today: dt.date) -> str:
+def render(kind: str, record_id: str, values: dict[str, str | None], root: Path) -> str:
     from reti_adi.maintain.yaml_writer import schema_comment
 
     fields = {}
     for essential in ESSENTIALS[kind]:
-        value = values.get(essential.name) or essential.default
-        if value is None:
-            value = PLACEHOLDER_ID if essential.is_reference else PLACEHOLDER
-        fields[essential.name] = value if essential.is_reference or essential.name in ("tipo", "tipologia",
-                                                                                      "modello") else json.dumps(
-            value, ensure_ascii=False)
-    text = TEMPLATES[kind].format(id=record_id, oggi=today.isoformat(), placeholder=json.dumps(PLACEHOLDER),
-                                  placeholder_id=PLACEHOLDER_ID, placeholder_code="000000", **fields)
+        value = values.get(essential.name)
+        if value is None:  # a person decides it: the check fails until it is filled
+            fields[essential.name] = PLACEHOLDER_ID if essential.is_reference else json.dumps(PLACEHOLDER)
+        elif essential.source is None or essential.source == "regione":
+            fields[essential.name] = json.dumps(value, ensure_ascii=False)
+        else:
+            fields[essential.name] = value  # an id or a code, already checked against the allowed values
+    text = TEMPLATES[kind].format(id=record_id, placeholder=json.dumps(PLACEHOLDER), placeholder_id=PLACEHOLDER_ID,
+                                  placeholder_code="000000", tipologie=_codes("tipologie_art7"),
+                                  aree=_codes("aree_utenza"), accessi=_codes("modalita_accesso"),
+                                  tipi_ente=_codes("tipi_ente"), tipi_fonte=_codes("tipi_fonte"), **fields)
     path = target_path(root, kind, record_id)
     return schema_comment(KIND_BY_NAME[kind], path, Path(root)) + text
 
 
-def write_skeleton(root: Path, kind: str, record_id: str, values: dict[str, str | None],
-                   today: dt.date | None = None) -> Path:
+def write_skeleton(root: Path, kind: str, record_id: str, values: dict[str, str | None]) -> Path:
     import re
 
     from reti_adi.catalogue.models.common import ID_RE
@@ -190,7 +231,7 @@ def write_skeleton(root: Path, kind: str, record_id: str, values: dict[str, str 
     if path.exists():
         raise ScaffoldError(f"{path} esiste già: reti-adi nuovo non sovrascrive mai un file")
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = render(kind, record_id, values, root, today or clock.today())
+    text = render(kind, record_id, values, root)
     with path.open("x", encoding="utf-8") as handle:  # "x": fail rather than overwrite, even in a race
         handle.write(text)
     return path

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from reti_adi.catalogue.records import Catalogue, LoadedRecord
 from reti_adi.catalogue.vocabularies import comuni, regioni, vocabulary
+from reti_adi.rules.placeholders import PLACEHOLDER
 from reti_adi.rules.problems import Problem
 from reti_adi.publish.identity import catalogue_namespace
 from reti_adi.rules.registry import comune_exists, duplicates, folder, problem, reference, rule
@@ -38,7 +39,7 @@ def check_ambiti(catalogue: Catalogue, today: date) -> Iterator[Problem]:
         ambito = record.model
         yield from reference(catalogue, record, ("ente_capofila",), "ente", ambito.ente_capofila,
                               "l'ente capofila")
-        if ambito.regione is not None and ambito.regione not in regioni():
+        if ambito.regione is not None and PLACEHOLDER not in ambito.regione and ambito.regione not in regioni():
             yield problem(record, ("regione",), f"regione «{ambito.regione}» sconosciuta", "valori.regione",
                           found=ambito.regione, expected=", ".join(regioni()))
         yield from duplicates(record, ("comuni",), ambito.comuni or [])

@@ -8,6 +8,7 @@ from datetime import date
 
 from reti_adi.catalogue.records import Catalogue, LoadedRecord
 from reti_adi.catalogue.vocabularies import comuni
+from reti_adi.rules.placeholders import PLACEHOLDER_ID
 from reti_adi.rules.problems import Problem, Severity, format_path
 
 Rule = Callable[[Catalogue, date], Iterator[Problem]]
@@ -28,6 +29,10 @@ def problem(record: LoadedRecord, path: tuple, message: str, rule_name: str, *, 
 
 def reference(catalogue: Catalogue, record: LoadedRecord, path: tuple, kind: str, value: str | None,
                label: str) -> Iterator[Problem]:
+    if value == PLACEHOLDER_ID:  # a skeleton of `reti-adi nuovo`: say what to fill, not that it is missing
+        yield problem(record, path, f"campo ancora da compilare: scrivi l'id di un file in {folder(kind)}/",
+                      "valori.segnaposto", found=value, expected=f"l'id di un file in {folder(kind)}/")
+        return
     if value is not None and not catalogue.known(kind, value):
         known = sorted(catalogue.of(kind))
         import difflib

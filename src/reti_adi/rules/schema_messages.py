@@ -10,6 +10,7 @@ from pydantic import BaseModel, ValidationError
 
 from reti_adi.catalogue.models.common import PATTERNS
 from reti_adi.catalogue.yaml_source import Positions
+from reti_adi.rules.placeholders import PLACEHOLDER
 from reti_adi.rules.problems import Problem, describe_value, format_path
 
 
@@ -94,9 +95,18 @@ def _message(error: dict, model: type[BaseModel]) -> tuple[str, str | None, str 
     return f"valore non valido ({error.get('msg')})", found, None, False
 
 
-def translate(exc: ValidationError, model: type[BaseModel], filename: str, positions: Positions) -> list[Problem]:
+def _is_placeholder(value: object) -> bool:
+    return isinstance(value, str) and PLACEHOLDER in value
+
+
+def translate(exc: ValidationError, model: type[BaseModel], filename: str, positions: Positions,
+              skip_placeholders: bool = False) -> list[Problem]:
+    """skip_placeholders: a value still «DA COMPILARE» is reported once, by the placeholder rule,
+    not a second time as a wrong date or code (the loader runs that rule; importa does not)."""
     problems = []
     for error in exc.errors(include_url=False):
+        if skip_placeholders and _is_placeholder(error.get("input")):
+            continue
         message, found, expected, at_key = _message(error, model)
         loc = tuple(error["loc"])
         line, column = positions.locate(loc, prefer_key=at_key)
