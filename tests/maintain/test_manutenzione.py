@@ -435,6 +435,17 @@ def test_ci_templates_are_valid_yaml_and_call_existing_commands(template):
         assert any("upload-pages-artifact" in s.get("uses", "") for s in steps)
 
 
+@pytest.mark.parametrize("template", ["templates/ci/github-actions.yml", "templates/ci/gitlab-ci.yml"])
+def test_ci_templates_install_from_the_repository_at_the_release_tag(template):
+    """reti-adi is not on PyPI: a bare «pip install reti-adi» fails, an unpinned one drifts."""
+    from reti_adi import __version__
+
+    installs = [line for line in (REPO / template).read_text(encoding="utf-8").splitlines() if "pip install" in line]
+    assert installs
+    for line in installs:
+        assert f'"reti-adi @ git+https://github.com/reti-adi/reti-adi@v{__version__}"' in line, line
+
+
 def test_check_options_used_by_templates_exist():
     """`--format github` and `--format json` as the templates use them."""
     assert {"github", "json", "testo"} <= set(app.commands["check"].params[1].type.choices)
