@@ -21,6 +21,8 @@ from reti_adi.cli.serve import serve_command
 from reti_adi.cli.spreadsheet import esporta_command, importa_command
 from reti_adi.clock import ClockError
 
+ROOTED = ("build", "check", "diff", "esporta", "importa", "nuovo", "serve")
+"""Commands that work on a catalogue repository: they take --root after their name too."""
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
@@ -43,7 +45,7 @@ app.add_command(serve_command)
 app.add_command(importa_command)
 app.add_command(esporta_command)
 for _command in app.commands.values():
-    if _command.name not in ("init", "schemas"):  # they take no catalogue root
+    if _command.name in ROOTED:
         _command.params.append(root_option())
 italianise(app)
 

@@ -51,7 +51,7 @@ def build_command(path: Path, out: Path | None, previous: str | None, today, ver
         click.echo(CANCELLED, err=True)
         sys.exit(1)
     changes = report.api.changes.variazioni["servizi"]
-    click.echo(f"Pubblicato in {report.out}: {len(report.api.details)} servizi, versione catalogo "
+    click.echo(f"Pubblicato in {report.out}: {plural(len(report.api.details), 'servizio', 'servizi')}, versione catalogo "
                f"{report.context.catalogue_version}, generato il {report.context.generated_at}.")
     click.echo(f"Variazioni dei servizi: {plural(len(changes.aggiunti), 'aggiunto', 'aggiunti')}, "
                f"{plural(len(changes.modificati), 'modificato', 'modificati')}, "

@@ -8,6 +8,7 @@ import click
 from reti_adi.catalogue.schema_export import stale_schemas, write_schemas
 from reti_adi.catalogue.vocabularies import schemas_dir
 from reti_adi.cli.options import aliased
+from reti_adi.reporters.text import plural
 
 
 @click.command("schemas")
@@ -27,4 +28,5 @@ def schemas_command(directory: Path | None, verifica: bool) -> None:
         click.echo("Gli schemi sono aggiornati.")
         return
     written = write_schemas(directory)
-    click.echo(f"{len(written)} schemi aggiornati in {directory}." if written else "Gli schemi erano già aggiornati.")
+    click.echo(f"{plural(len(written), 'schema aggiornato', 'schemi aggiornati')} in {directory}." if written
+               else "Gli schemi erano già aggiornati.")

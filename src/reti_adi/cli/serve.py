@@ -10,6 +10,7 @@ from reti_adi.check import NotACatalogue
 from reti_adi.cli.errors import CommandError, UsageError
 from reti_adi.cli.options import resolve_root
 from reti_adi.reporters import REPORTERS
+from reti_adi.reporters.text import plural
 
 
 class _Stop(BaseException):
@@ -53,7 +54,7 @@ def serve_command(path: Path, port: int, host: str) -> None:
         except Exception as exc:  # noqa: BLE001 - keep serving the last good build
             click.echo(f"Build non riuscita: {exc}. Resta servita la versione precedente.")
             return
-        click.echo(f"Sito aggiornato ({len(report.api.details)} servizi).")
+        click.echo(f"Sito aggiornato ({plural(len(report.api.details), 'servizio', 'servizi')}).")
 
     serving = False
     try:

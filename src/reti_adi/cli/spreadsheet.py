@@ -87,6 +87,8 @@ def esporta_command(target: Path, today) -> None:
         counts = export_workbook(resolve_root(None), target, today)
     except NotACatalogue as exc:
         raise UsageError(str(exc)) from exc
-    click.echo(f"Scritto {target}: " + ", ".join(f"{n} {name.lower()}" for name, n in counts.items()) + ".")
+    singular = {"Servizi": "servizio", "Sedi": "sede", "Enti": "ente", "Fonti": "fonte"}
+    click.echo(f"Scritto {target}: " + ", ".join(plural(n, singular.get(name, name.lower()), name.lower())
+                                                 for name, n in counts.items()) + ".")
     click.echo("Modificalo (anche aggiungendo righe) e rileggilo con «reti-adi importa»: vedrai cosa cambia "
                "prima di scrivere.")
