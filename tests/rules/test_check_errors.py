@@ -190,6 +190,15 @@ def test_a_broken_ente_is_not_reported_as_missing_by_the_services_that_use_it(ca
     assert [p.file for p in result.errors] == ["catalogo/enti/coop-il-ponte.yaml"]
 
 
+def test_a_sede_in_the_same_regione_outside_the_ambito_is_a_warning(catalogue_copy):
+    (catalogue_copy / "catalogo/servizi/prova.yaml").write_text(
+        service(**{'comune: "037008"': 'comune: "037006"', '"40054"': '"40121"'}), encoding="utf-8")  # Bologna
+    result = check(catalogue_copy, REFERENCE_DATE)
+    mine = [p for p in result.problems if p.file.endswith("prova.yaml")]
+    assert [(p.rule, p.severity, p.line) for p in mine] == [("territorio.sede-fuori-ambito", "avviso", 11)]
+    assert "Bologna" in mine[0].message and result.exit_code == 0
+
+
 def test_freshness_is_a_warning_not_an_error(catalogue_copy):
     (catalogue_copy / "catalogo/servizi/prova.yaml").write_text(
         service(**{"ultima_verifica: 2026-10-01": "ultima_verifica: 2024-01-01"}))
