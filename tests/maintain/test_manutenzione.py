@@ -400,6 +400,19 @@ def test_import_errors_name_sheet_row_and_column_on_every_sheet(catalogue_copy, 
     assert {p: p.read_bytes() for p in (catalogue_copy / "catalogo").rglob("*.yaml")} == before
 
 
+def test_a_csv_updates_only_the_columns_it_has(catalogue_copy, tmp_path):
+    """A sheet written by hand with a few columns changes those fields and keeps all the others."""
+    source = tmp_path / "servizi.csv"
+    source.write_text("ID;Ultima verifica;Sede - comune\nemporio-solidale;01/10/2026;37005\n", encoding="utf-8")
+    proc = run_cli("--root", str(catalogue_copy), "importa", str(source), "--applica")
+    assert proc.returncode == 0, proc.stdout
+    assert "    Ultima verifica: 2026-09-15 → 2026-10-01" in proc.stdout
+    assert "Sede 1: Comune" not in proc.stdout  # 37005 read back as "037005": unchanged
+    written = yaml.safe_load((catalogue_copy / "catalogo/servizi/emporio-solidale.yaml").read_text())
+    assert written["ultima_verifica"].isoformat() == "2026-10-01"
+    assert len(written["sedi"][0]["orari"]) == 2 and written["sedi"][0]["comune"] == "037005"
+
+
 def test_every_field_of_the_models_has_a_column():
     """A field added to a model must reach the spreadsheet, or esporta would silently drop it."""
     from reti_adi.catalogue.kinds import KIND_BY_NAME

@@ -163,6 +163,8 @@ def _code(value: object, digits: int, label: str) -> str | None:
         # spreadsheets drop leading zeros from fixed-length codes: put them back
         value = f"{int(value):0{digits}d}"
     text = _text(value)
+    if text is not None and text.isdigit() and len(text) < digits:  # a CSV saved by a spreadsheet: same loss
+        text = text.zfill(digits)
     if text is not None and not re.fullmatch(rf"[0-9]{{{digits}}}", text):
         raise CellError(f"{label} non valido: «{text}» (attese {digits} cifre)")
     return text
