@@ -174,3 +174,12 @@ def test_protocol_and_network_pages(built_site):
     assert "Reti di cui fa parte" in ente and "Protocolli e impegni sottoscritti" in ente
     index = (built_site / "reti/index.html").read_text(encoding="utf-8")
     assert "Reti di indirizzo – livello ambito territoriale" in index
+
+
+def test_a_broken_rete_still_has_its_references_checked(catalogue_copy):
+    path = catalogue_copy / "protocolli/reti/rete-inclusione-adi-pianura-est.yaml"
+    text = path.read_text()
+    path.write_text(text.replace("gestore: asp-pianura-est", "gestore: asp-pianura-ovest", 1)
+                    .replace("livello: ", "livello: galattico-", 1), encoding="utf-8")
+    mine = [(p.field, p.rule) for p in check(catalogue_copy, REFERENCE_DATE).errors if p.file.endswith(path.name)]
+    assert ("livello", "schema.literal_error") in mine and ("gestore", "riferimenti.ente") in mine, mine

@@ -155,3 +155,28 @@ def _protocol_dates(record, today: date) -> Iterator[Problem]:
             yield problem(record, ("date", "scadenza"),
                           f"il protocollo scade il {d.scadenza}, entro {EXPIRY_WARNING_DAYS} giorni: avvia il rinnovo",
                           "aggiornamento.protocollo-in-scadenza", severity="avviso", found=d.scadenza)
+
+
+def _entes(catalogue: Catalogue, record, field: str, items, what: str) -> Iterator[Problem]:
+    for index, item in enumerate(items or []):
+        if item is not None:
+            yield from reference(catalogue, record, (field, index, "ente"), "ente", item.ente, what)
+
+
+@rule
+def check_broken_network_references(catalogue: Catalogue, today: date) -> Iterator[Problem]:
+    """A rete or protocollo with schema errors still has its references checked (see catalogue/partial.py):
+    every problem of the file in one run. Only what could be read is checked; nothing is reported twice."""
+    for record in catalogue.partial.get("rete", {}).values():
+        rete = record.model
+        yield from reference(catalogue, record, ("gestore",), "ente", rete.gestore, "l'ente gestore")
+        yield from reference(catalogue, record, ("ambito",), "ambito", rete.ambito, "l'ambito")
+        yield from _entes(catalogue, record, "membri", rete.membri, "il membro")
+        for index, servizio in enumerate(rete.servizi or []):
+            yield from reference(catalogue, record, ("servizi", index), "servizio", servizio, "il servizio")
+    for record in catalogue.partial.get("protocollo", {}).values():
+        p = record.model
+        yield from reference(catalogue, record, ("rete",), "rete", p.rete, "la rete")
+        yield from _entes(catalogue, record, "parti", p.parti, "la parte")
+        yield from _entes(catalogue, record, "adesioni", p.adesioni, "l'ente aderente")
+        yield from _entes(catalogue, record, "impegni", p.impegni, "l'ente")
