@@ -55,6 +55,8 @@ class Sheet:
     header: list[str]
     rows: list[tuple[int, list[object]]]
     """(row number as shown by the spreadsheet program, cell values)."""
+    text_only: bool = False
+    """A CSV: every cell is text, so a code the spreadsheet saved as a number («37005») arrives as text."""
 
 
 @dataclass(slots=True)
@@ -129,7 +131,8 @@ def read_sheets(path: Path, kind: str | None = None) -> list[Sheet]:
         dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=";,\t")
         rows = list(csv.reader(io.StringIO(text), dialect))
         sheet_kind = kind or kind_for_sheet(path.stem) or "servizio"
-        return [Sheet(path.name, sheet_kind, rows[0], [(n, list(r)) for n, r in enumerate(rows[1:], start=2)])]
+        return [Sheet(path.name, sheet_kind, rows[0], [(n, list(r)) for n, r in enumerate(rows[1:], start=2)],
+                      text_only=True)]
     raise SpreadsheetError(f"formato non supportato: {path.suffix} (usa .xlsx o .csv)")
 
 
@@ -158,19 +161,19 @@ def _text(value: object) -> str | None:
     return text or None
 
 
-def _code(value: object, digits: int, label: str) -> str | None:
+def _code(value: object, digits: int, label: str, text_only: bool = False) -> str | None:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         # spreadsheets drop leading zeros from fixed-length codes: put them back
         value = f"{int(value):0{digits}d}"
     text = _text(value)
-    if text is not None and text.isdigit() and len(text) < digits:  # a CSV saved by a spreadsheet: same loss
+    if text_only and text is not None and text.isdigit() and len(text) < digits:  # a CSV: the same loss
         text = text.zfill(digits)
     if text is not None and not re.fullmatch(rf"[0-9]{{{digits}}}", text):
         raise CellError(f"{label} non valido: «{text}» (attese {digits} cifre)")
     return text
 
 
-def convert(column: Column, value: object):
+def convert(column: Column, value: object, text_only: bool = False):
     if column.kind == "date":
         if isinstance(value, dt.datetime):
             return value.date()
@@ -184,15 +187,15 @@ def convert(column: Column, value: object):
                 continue
         raise CellError(f"data non valida: «{text}» (usa GG/MM/AAAA o AAAA-MM-GG)")
     if column.kind == "cap":
-        return _code(value, 5, "CAP")
+        return _code(value, 5, "CAP", text_only)
     if column.kind == "istat":
-        return _code(value, 6, "codice ISTAT")
+        return _code(value, 6, "codice ISTAT", text_only)
     if column.kind in ("list", "istat_list"):
         text = _text(value)
         items = [item.strip() for item in re.split(r"[;\n]", text)] if text else []
         items = [item for item in items if item]
         if column.kind == "istat_list":
-            return [_code(item, 6, "codice ISTAT") for item in items] or None
+            return [_code(item, 6, "codice ISTAT", text_only) for item in items] or None
         return items
     if column.kind == "int":
         text = _text(value)
@@ -297,7 +300,7 @@ def _read_row(sheet: Sheet, number: int, values: list[object], mapped: dict[int,
         if column is None:
             continue
         try:
-            converted = convert(column, value)
+            converted = convert(column, value, sheet.text_only)
         except CellError as exc:
             problems.append(Problem(label, number, index + 1, column.header,
                                     f"foglio «{sheet.name}», riga {number}, colonna {_column_letter(index)} "
