@@ -11,16 +11,17 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from reti_adi.catalogue.discovery import discover
 from reti_adi.catalogue.records import Catalogue
 from reti_adi.check import load_and_check
-from reti_adi.publish.api import API_DIR, ApiPublication, build_api, id_reuse_problems
+from reti_adi.publish.api import API_DIR, ApiPublication, build_api, id_reuse_problems, namespace_problems
 from reti_adi.publish.context import BuildContext, make_context
 from reti_adi.publish.datapackage import DATA_DIR, build_datapackage
+from reti_adi.publish.identity import catalogue_namespace
 from reti_adi.publish.output_dir import BuildLocked, OutputDir
-from reti_adi.publish.previous import PreviousPublication, load_previous
+from reti_adi.publish.previous import PreviousAbsent, PreviousError, PreviousPublication, load_previous
 from reti_adi.rules.problems import Problem
 from reti_adi.rules.result import CheckResult
 
@@ -35,7 +36,16 @@ class BuildRefused(Exception):
 
 
 class PreviousNotFound(Exception):
-    pass
+    """The previous publication is required but could not be read, or cannot be trusted."""
+
+
+class FirstPublicationRequired(PreviousNotFound):
+    """The declared site has nothing published yet: only --prima-pubblicazione may start from scratch."""
+
+
+NO_SITE_NOTICE = ("il catalogo non dichiara url_sito in catalogo/catalogo.yaml: va bene per un'anteprima locale, "
+                  "ma lapidi e registro delle modifiche continuano solo finché si riusa questa cartella di build. "
+                  "Per pubblicare, dichiara url_sito.")
 
 
 @dataclass(slots=True)
@@ -51,10 +61,18 @@ class BuildState:
 Step = Callable[[BuildState], None]
 
 
+def safe_relative(relative: str) -> PurePosixPath:
+    """A relative path that stays inside its base: the last guard before anything is written."""
+    path = PurePosixPath(relative)
+    if path.is_absolute() or "\\" in relative or any(part in ("", ".", "..") for part in relative.split("/")):
+        raise ValueError(f"percorso di pubblicazione non valido: {relative[:120]!r}")
+    return path
+
+
 def write_files(base: Path, files: dict[str, bytes]) -> None:
     made: set[Path] = set()
     for relative, content in files.items():
-        path = base / relative
+        path = base / safe_relative(relative)
         if path.parent not in made:
             path.parent.mkdir(parents=True, exist_ok=True)
             made.add(path.parent)
@@ -126,10 +144,46 @@ class BuildReport:
     context: BuildContext
     api: ApiPublication
     timings: dict[str, float]
+    notices: list[str] = field(default_factory=list)
+    """Warnings about the publication itself (not the catalogue), in Italian."""
+
+
+def find_previous(catalogue: Catalogue, out: Path, previous: str | Path | None,
+                  first_publication: bool) -> tuple[PreviousPublication | None, list[str]]:
+    """The previous publication, required when the catalogue declares its site.
+
+    Explicit --precedente first, then the existing build folder, then the declared site itself.
+    Only --prima-pubblicazione may start with nothing: tombstones and the change log never vanish silently."""
+    meta = catalogue.meta.model if catalogue.meta else None
+    site = meta.url_sito if meta else None
+    notices = [] if site else [NO_SITE_NOTICE]
+    if first_publication:
+        return None, notices
+    if previous is not None:
+        source, label = previous, f"«{previous}»"
+    elif (out / API_DIR / "index.json").is_file() or not site:
+        source, label = out, f"la build esistente «{out}»"
+    else:
+        source, label = site, f"il sito dichiarato in catalogo.yaml (url_sito: {site})"
+    try:
+        return load_previous(source), notices
+    except PreviousAbsent as exc:
+        if previous is None and not site:
+            return None, notices  # a local preview with no build yet: as before
+        if previous is None:
+            raise FirstPublicationRequired(
+                f"{label} non ha ancora una pubblicazione ({exc}). Se questa è la prima pubblicazione, ripeti con "
+                "--prima-pubblicazione; altrimenti indica la pubblicazione precedente con --precedente "
+                "CARTELLA_O_URL.") from exc
+        raise PreviousNotFound(f"nessuna pubblicazione precedente leggibile in {label}: {exc}") from exc
+    except PreviousError as exc:
+        raise PreviousNotFound(
+            f"la pubblicazione precedente ({label}) non si può usare: {exc}. Senza di essa lapidi e registro delle "
+            "modifiche andrebbero persi; nessun file è stato scritto.") from exc
 
 
 def build(root: Path, out: Path | None = None, previous: str | Path | None = None, today: date | None = None,
-          steps: list[tuple[str, Step]] | None = None,
+          steps: list[tuple[str, Step]] | None = None, first_publication: bool = False,
           on_phase: Callable[[str], None] | None = None) -> BuildReport:
     """on_phase(name) is called as each phase starts: the CLI shows it as progress."""
     import time
@@ -141,11 +195,12 @@ def build(root: Path, out: Path | None = None, previous: str | Path | None = Non
     out = Path(out).resolve() if out else root / "build"
     out.parent.mkdir(parents=True, exist_ok=True)
     with OutputDir(out) as target:  # a second build of the same out stops here, at once
-        return _build_locked(root, target, previous, today, steps, time.perf_counter(), on_phase)
+        return _build_locked(root, target, previous, today, steps, time.perf_counter(), on_phase,
+                             first_publication)
 
 
 def _build_locked(root: Path, target: OutputDir, previous, today, steps, started: float,
-                  on_phase: Callable[[str], None]) -> BuildReport:
+                  on_phase: Callable[[str], None], first_publication: bool) -> BuildReport:
     import time
 
     out = target.out
@@ -153,10 +208,9 @@ def _build_locked(root: Path, target: OutputDir, previous, today, steps, started
     timings = {"controllo": time.perf_counter() - started}
     if not result.ok:
         raise BuildRefused(result)
-    previous_pub = load_previous(previous if previous is not None else out)
-    if previous is not None and previous_pub is None:
-        raise PreviousNotFound(f"nessuna pubblicazione precedente leggibile in «{previous}» (manca api/v1/index.json)")
-    reuse = id_reuse_problems(catalogue, previous_pub)
+    previous_pub, notices = find_previous(catalogue, out, previous, first_publication)
+    reuse = id_reuse_problems(catalogue, previous_pub) + namespace_problems(
+        catalogue, catalogue_namespace(catalogue), previous_pub)
     if reuse:
         raise BuildRefused(CheckResult(root, result.today, result.problems + reuse, result.files, result.counts))
     files = [p for _, p in discover(root)]
@@ -168,11 +222,12 @@ def _build_locked(root: Path, target: OutputDir, previous, today, steps, started
         step(state)
         timings[name] = time.perf_counter() - t0
     target.swap_in(state.staging)
-    return BuildReport(out, result, context, state.api, timings)
+    return BuildReport(out, result, context, state.api, timings, notices)
 
 
 def default_steps() -> list[tuple[str, Step]]:
     return DATA_STEPS[:1] + SITE_STEPS + DATA_STEPS[1:]
 
 
-__all__ = ["BuildLocked", "BuildRefused", "BuildReport", "PreviousNotFound", "Problem", "build"]
+__all__ = ["BuildLocked", "BuildRefused", "BuildReport", "FirstPublicationRequired", "PreviousNotFound", "Problem",
+           "build"]

@@ -32,12 +32,17 @@ def publish(root: Path, out: Path | None = None, **kwargs):
 
 
 def schema_for(path: str) -> str:
+    """The published schema of a file under api/v1/ (the same mapping openapi.json declares)."""
     if path.startswith("servizi/"):
-        return "servizio"
+        return "servizio-o-rimosso"
     if path.startswith("ambiti/"):  # ambiti/{id}/sostegni.json, copertura.json, ...
         return path.rsplit("/", 1)[1].removesuffix(".json")
     if path.startswith("protocolli/"):
         return "protocollo"
+    if path == "modifiche/index.json":
+        return "modifiche"
+    if path.startswith("modifiche/"):
+        return "insieme-modifiche"
     return path.removesuffix(".json")
 
 
@@ -48,19 +53,45 @@ def built(catalogue_copy, monkeypatch):
     return catalogue_copy / "build"
 
 
+def published_schemas(api: Path) -> dict[str, dict]:
+    return {p.name.removesuffix(".schema.json"): json.loads(p.read_text()) for p in (api / "schema").iterdir()}
+
+
 def test_every_json_file_validates_against_its_published_schema(built):
     api = built / "api" / "v1"
-    schemas = {p.name.removesuffix(".schema.json"): json.loads(p.read_text()) for p in (api / "schema").iterdir()}
-    checked = 0
+    schemas = published_schemas(api)
+    checked = set()
     for path in sorted(api.rglob("*.json")):
         relative = path.relative_to(api).as_posix()
         if relative.startswith("schema/"):
+            jsonschema.Draft202012Validator.check_schema(json.loads(path.read_text()))
             continue
+        if relative == "openapi.json":
+            continue  # validated with openapi-spec-validator in test_openapi.py
         data = json.loads(path.read_text())
-        name = "servizio-rimosso" if data.get("rimosso") else schema_for(relative)
-        jsonschema.Draft202012Validator(schemas[name]).validate(data)
-        checked += 1
-    assert checked >= 41 + 6
+        jsonschema.Draft202012Validator(schemas[schema_for(relative)]).validate(data)
+        checked.add(schema_for(relative))
+    assert checked >= {"servizio-o-rimosso", "sostegni", "copertura", "protocollo", "modifiche", "insieme-modifiche", "index",
+                       "stato", "changes", "enti", "fonti", "ambiti", "reti", "protocolli"}
+
+
+def test_published_schemas_tolerate_additive_fields_and_keep_tombstones_apart(built):
+    api = built / "api" / "v1"
+    schemas = published_schemas(api)
+    assert not [name for name, schema in schemas.items() if '"additionalProperties": false' in json.dumps(schema)]
+    service = json.loads((api / "servizi/emporio-solidale.json").read_text())
+    service["campo_futuro"] = {"aggiunto": "in una v1 successiva"}
+    service["sedi"] = [{**s, "nuovo": 1} for s in service["sedi"]]
+    jsonschema.Draft202012Validator(schemas["servizio"]).validate(service)
+    tomb = {"id": "vecchio-servizio", "rimosso": True, "rimosso_il": "2026-01-01", "denominazione": "Vecchio",
+            "ente_erogatore": "comune-budrio"}
+    jsonschema.Draft202012Validator(schemas["servizio-rimosso"]).validate(tomb)
+    jsonschema.Draft202012Validator(schemas["servizio-o-rimosso"]).validate(tomb)
+    assert not jsonschema.Draft202012Validator(schemas["servizio"]).is_valid(tomb)
+    assert not jsonschema.Draft202012Validator(schemas["servizio-o-rimosso"]).is_valid({"id": "x", "rimosso": True})
+    # the YAML maintainers write stays strict: a typo in a field name is an error there
+    strict = json.loads((Path(__file__).resolve().parents[2] / "schemas/servizio.schema.json").read_text())
+    assert strict.get("additionalProperties") is False
 
 
 def test_manifest_lists_every_file_with_size_and_hash(built):
@@ -135,12 +166,17 @@ def test_changes_and_tombstones_across_builds(catalogue_copy, monkeypatch):
     assert changes["precedente"]["generato_il"].startswith("2025-11-24")
     assert changes["variazioni"]["enti"]["modificati"] == ["ic-budrio", "odv-rete-solidale"]  # their services changed
     tomb = json.loads((api / "servizi" / "trasporto-sociale.json").read_text())
-    assert tomb == {"id": "trasporto-sociale", "rimosso": True, "rimosso_il": "2025-11-27",
-                    "denominazione": "Trasporto sociale", "ente_erogatore": "odv-rete-solidale"}
-    # a third build with no change keeps the tombstone and reports nothing new
+    assert tomb == {"id": "trasporto-sociale", "id_globale": "urg_bo:servizio:trasporto-sociale", "rimosso": True,
+                    "rimosso_il": "2025-11-27", "denominazione": "Trasporto sociale",
+                    "ente_erogatore": "odv-rete-solidale", "modificato_il": "2025-11-27"}
+    # a third build with no change keeps the tombstone and the last real changes: nothing is erased
+    before = tree_digest(api)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(EPOCH) + 86400 * 5))
     publish(catalogue_copy)
+    after = tree_digest(api)
+    assert after["changes.json"] == before["changes.json"] and after["modifiche/index.json"] == before["modifiche/index.json"]
     changes = json.loads((api / "changes.json").read_text())
-    assert all(not any(v.values()) for v in changes["variazioni"].values())
+    assert changes["variazioni"]["servizi"] == servizi_changes and changes["sequenza"] == 2
     assert [t["id"] for t in changes["ritirati"]] == ["trasporto-sociale"]
 
 

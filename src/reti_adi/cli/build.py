@@ -13,6 +13,8 @@ from reti_adi.reporters import REPORTERS
 from reti_adi.reporters.text import plural
 
 CANCELLED = "Build annullata: nessun file pubblicato, la build precedente è intatta."
+FIRST_PUBLICATION_EXIT = 3
+"""The declared site has no publication yet: CI templates retry with --prima-pubblicazione on this code only."""
 
 
 @click.command("build")
@@ -20,26 +22,34 @@ CANCELLED = "Build annullata: nessun file pubblicato, la build precedente è int
 @aliased("--uscita", "-o", "out", hidden=("--out",), type=click.Path(file_okay=False, path_type=Path), default=None,
          metavar="CARTELLA", help="Cartella di destinazione (predefinita: PERCORSO/build).")
 @aliased("--precedente", "previous", hidden=("--previous",), default=None, metavar="CARTELLA|URL",
-         help="Pubblicazione precedente (cartella o URL del sito) da cui calcolare changes.json; "
-              "predefinita: la build/ esistente.")
+         help="Pubblicazione precedente (cartella o URL del sito) da cui continuare lapidi e registro delle "
+              "modifiche; predefinita: la build/ esistente, altrimenti il sito dichiarato in url_sito.")
+@click.option("--prima-pubblicazione", "first_publication", is_flag=True, default=False,
+              help="Questa è la prima pubblicazione del catalogo: non cercare quella precedente.")
 @reference_date
 @aliased("--verboso", "-v", "verbose", hidden=("--verbose",), is_flag=True,
          help="Mostra anche i tempi di ogni fase (per chi sviluppa).")
-def build_command(path: Path, out: Path | None, previous: str | None, today, verbose: bool = False) -> None:
+def build_command(path: Path, out: Path | None, previous: str | None, first_publication: bool, today,
+                  verbose: bool = False) -> None:
     """Controlla il catalogo e pubblica API JSON, pacchetto di dati e sito in build/.
 
-    Con errori nel catalogo non pubblica nulla e la build/ precedente resta intatta.
+    Con errori nel catalogo non pubblica nulla e la build/ precedente resta intatta. Se il catalogo
+    dichiara url_sito serve la pubblicazione precedente (esce con 3 se il sito non ne ha ancora una).
     """
-    from reti_adi.build import BuildLocked, BuildRefused, PreviousNotFound, build
+    from reti_adi.build import BuildLocked, BuildRefused, FirstPublicationRequired, PreviousNotFound, build
     from reti_adi.site.errors import SiteBuildError
     path = resolve_root(path)
     try:
         with phases("Pubblicazione") as phase:
-            report = build(path, out, previous, today, on_phase=phase)
+            report = build(path, out, previous, today, first_publication=first_publication, on_phase=phase)
     except NotACatalogue as exc:
         raise UsageError(str(exc)) from exc
     except BuildLocked as exc:
         raise CommandError(str(exc)) from exc
+    except FirstPublicationRequired as exc:
+        click.echo(f"Errore: {exc}", err=True)
+        click.echo(CANCELLED, err=True)
+        sys.exit(FIRST_PUBLICATION_EXIT)
     except PreviousNotFound as exc:
         raise UsageError(str(exc)) from exc
     except BuildRefused as exc:
@@ -50,12 +60,17 @@ def build_command(path: Path, out: Path | None, previous: str | None, today, ver
         click.echo(f"Errore nella costruzione del sito: {exc}", err=True)
         click.echo(CANCELLED, err=True)
         sys.exit(1)
-    changes = report.api.changes.variazioni["servizi"]
+    changes = report.api.variations["servizi"]
     click.echo(f"Pubblicato in {report.out}: {plural(len(report.api.details), 'servizio', 'servizi')}, versione catalogo "
                f"{report.context.catalogue_version}, generato il {report.context.generated_at}.")
     click.echo(f"Variazioni dei servizi: {plural(len(changes.aggiunti), 'aggiunto', 'aggiunti')}, "
                f"{plural(len(changes.modificati), 'modificato', 'modificati')}, "
                f"{plural(len(changes.rimossi), 'rimosso', 'rimossi')}.")
+    feed = report.api.feed
+    click.echo(f"Registro delle modifiche: sequenza {feed.sequence}"
+               + (" (nuova)." if feed.added else " (nessuna modifica da registrare)."))
+    for notice in report.notices:
+        click.echo(f"Avviso: {notice}", err=True)
     if report.result.warnings:
         click.echo(f"{plural(len(report.result.warnings), 'avviso', 'avvisi')}: esegui «reti-adi check» per i dettagli.")
     if verbose:

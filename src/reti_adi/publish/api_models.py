@@ -1,21 +1,35 @@
 """Shapes of the published JSON API (v1): what platforms may rely on.
 
 Within v1 changes are only additive (new optional fields, new files); anything that
-removes or changes the meaning of a field goes under a new path (api/v2/).
+removes or changes the meaning of a field goes under a new path (api/v2/). So the published
+schemas never forbid unknown fields (a client validating with them keeps working when a field
+is added), and reading a previous publication ignores fields a newer version added.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from reti_adi.catalogue.models.common import ID_RE
+
 API_VERSION = "1"
+
+IdOut = Annotated[str, Field(pattern=ID_RE, max_length=80)]
+"""A local id as published: the same pattern as in the YAML, so a reader can use it in a file name."""
+KindKey = Annotated[str, Field(pattern=r"^[a-z_]{1,40}$")]
+GlobalId = Annotated[str, Field(
+    pattern=r"^[a-z0-9_]{2,20}(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)?:[a-z]+:[a-z0-9]+(?:-[a-z0-9]+)*$",
+    description="identificativo unico in Italia e stabile per sempre: «codice IPA dell'editore[.codice catalogo]:tipo:id»")]
+Modified = Annotated[date | None, Field(
+    description="data dell'ultima modifica del contenuto pubblicato della scheda (riportata da una pubblicazione "
+                "all'altra: non cambia se la scheda non cambia)")]
 
 
 class Out(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="ignore")
 
 
 class Codice(Out):
@@ -90,7 +104,8 @@ class CostoOut(Out):
 class Sostegno(Out):
     """A service in the shape a case manager needs to fill a sostegno in the Patto."""
 
-    id: str
+    id: IdOut
+    id_globale: GlobalId | None = None
     denominazione: str
     tipologia: Codice
     aree_utenza: list[Codice]
@@ -108,6 +123,7 @@ class Sostegno(Out):
     ultima_verifica: date
     url_pagina: str
     url_json: str
+    modificato_il: Modified = None
 
 
 class ServizioDettaglio(Sostegno):
@@ -126,11 +142,13 @@ class ServizioDettaglio(Sostegno):
 class Tombstone(Out):
     """A removed service: its URL keeps answering, so no platform silently loses an activated sostegno."""
 
-    id: str
+    id: IdOut
+    id_globale: GlobalId | None = None
     rimosso: Literal[True] = True
     rimosso_il: date
-    denominazione: str
-    ente_erogatore: str
+    denominazione: str = Field(max_length=200)
+    ente_erogatore: str = Field(max_length=80)
+    modificato_il: Modified = None
 
 
 class Testata(Out):
@@ -147,7 +165,8 @@ class SostegniDoc(Testata):
 
 
 class EnteOut(Out):
-    id: str
+    id: IdOut
+    id_globale: GlobalId | None = None
     denominazione: str
     tipo: Codice
     codice_fiscale: str | None = None
@@ -160,6 +179,7 @@ class EnteOut(Out):
     sede_comune_istat: str | None = None
     sede_cap: str | None = None
     servizi: list[str]
+    modificato_il: Modified = None
 
 
 class EntiDoc(Testata):
@@ -167,7 +187,8 @@ class EntiDoc(Testata):
 
 
 class FonteOut(Out):
-    id: str
+    id: IdOut
+    id_globale: GlobalId | None = None
     denominazione: str
     tipo: Codice
     programma: str | None = None
@@ -177,6 +198,7 @@ class FonteOut(Out):
         None, description="«terminata» se la fine del periodo precede la data_riferimento del documento")
     cup: str | None = None
     servizi: list[str]
+    modificato_il: Modified = None
 
 
 class FontiDoc(Testata):
@@ -190,13 +212,15 @@ class ComuneOut(Out):
 
 
 class AmbitoOut(Out):
-    id: str
+    id: IdOut
+    id_globale: GlobalId | None = None
     denominazione: str
     regione: str
     ente_capofila: str
     comuni: list[ComuneOut]
     codici_esterni: list[dict[str, str]] = Field(default_factory=list)
     url_sostegni: str
+    modificato_il: Modified = None
 
 
 class AmbitiDoc(Testata):
@@ -216,23 +240,62 @@ class Manifest(Testata):
     licenza: str
     conteggi: dict[str, int]
     file: list[FileInfo]
-    impronte: dict[str, dict[str, str]] = Field(
+    impronte: dict[KindKey, dict[IdOut, Annotated[str, Field(pattern=r"^[0-9a-f]{16}$")]]] = Field(
         description="per tipo di scheda, id -> impronta del contenuto pubblicato: cambia se e solo se cambia la scheda")
+    modificato_il: dict[KindKey, dict[IdOut, date]] = Field(
+        default_factory=dict, description="per tipo di scheda, id -> data dell'ultima modifica del contenuto pubblicato")
+    id_catalogo: str | None = Field(default=None, description="prefisso degli identificativi globali del catalogo")
+    ultima_sequenza: int | None = Field(default=None, ge=0, description="ultimo insieme di modifiche in modifiche/")
 
 
 class Variazioni(Out):
-    aggiunti: list[str] = Field(default_factory=list)
-    modificati: list[str] = Field(default_factory=list)
-    rimossi: list[str] = Field(default_factory=list)
+    aggiunti: list[IdOut] = Field(default_factory=list)
+    modificati: list[IdOut] = Field(default_factory=list)
+    rimossi: list[IdOut] = Field(default_factory=list)
 
 
 class ChangesDoc(Testata):
+    """Compatibility view: the latest change set of the feed (modifiche/) in the shape of the first v1."""
+
     precedente: Testata | None = Field(default=None, description="la pubblicazione confrontata; assente alla prima")
-    variazioni: dict[str, Variazioni]
+    variazioni: dict[KindKey, Variazioni]
     ritirati: list[Tombstone] = Field(description="tutti i servizi rimossi nel tempo: i loro id non saranno riusati")
+    sequenza: int | None = Field(default=None, ge=1, description="il numero dell'insieme di modifiche in modifiche/")
 
 
-DOCUMENT_MODELS: dict[str, type[BaseModel]] = {
+class InsiemeModifiche(Out):
+    """One published change set, modifiche/{sequenza}.json: written once, never rewritten."""
+
+    versione_api: str = API_VERSION
+    sequenza: int = Field(ge=1)
+    data: date = Field(description="data della pubblicazione che ha introdotto le modifiche")
+    generato_il: str
+    versione_catalogo: str
+    id_catalogo: str | None = None
+    precedente: Testata | None = Field(default=None, description="la pubblicazione confrontata; assente alla prima")
+    variazioni: dict[KindKey, Variazioni] = Field(
+        description="per tipo di scheda (servizi, enti, fonti, ambiti, reti, protocolli): id aggiunti, modificati, "
+                    "rimossi. La sequenza 1 elenca tutto il catalogo come aggiunto")
+
+
+class VoceModifiche(Out):
+    sequenza: int = Field(ge=1)
+    data: date
+    percorso: str = Field(pattern=r"^modifiche/[1-9][0-9]{0,8}\.json$")
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+
+class IndiceModifiche(Out):
+    """modifiche/index.json: every change set ever published, oldest first. Changes only when one is added."""
+
+    versione_api: str = API_VERSION
+    id_catalogo: str | None = None
+    ultima_sequenza: int = Field(ge=0)
+    insiemi: list[VoceModifiche]
+
+
+DOCUMENT_MODELS: dict[str, object] = {
+    # name -> a model or a union of models: schema/{name}.schema.json
     "index": Manifest,
     "sostegni": SostegniDoc,
     "servizio": ServizioDettaglio,
@@ -241,6 +304,9 @@ DOCUMENT_MODELS: dict[str, type[BaseModel]] = {
     "fonti": FontiDoc,
     "ambiti": AmbitiDoc,
     "changes": ChangesDoc,
+    "servizio-o-rimosso": ServizioDettaglio | Tombstone,
+    "modifiche": IndiceModifiche,
+    "insieme-modifiche": InsiemeModifiche,
 }
 
 
@@ -250,7 +316,8 @@ class MembroOut(Out):
 
 
 class ReteOut(Out):
-    id: str
+    id: IdOut
+    id_globale: GlobalId | None = None
     denominazione: str
     tipo: Literal["indirizzo", "intervento"]
     livello: str
@@ -262,6 +329,7 @@ class ReteOut(Out):
     servizi: list[str]
     protocolli: list[str]
     url_pagina: str
+    modificato_il: Modified = None
 
 
 class RetiDoc(Testata):
@@ -296,7 +364,8 @@ class OrganoOut(Out):
 
 
 class ProtocolloSintesi(Out):
-    id: str
+    id: IdOut
+    id_globale: GlobalId | None = None
     titolo: str
     rete: str
     modello: Literal["allegato_1", "allegato_2"]
@@ -311,6 +380,7 @@ class ProtocolloSintesi(Out):
     url_pagina: str
     url_json: str
     url_docx: str
+    modificato_il: Modified = None
 
 
 class ProtocolloDettaglio(ProtocolloSintesi):
@@ -336,6 +406,7 @@ class Stato(Testata):
     sha256_changes: str
     sha256_index: str
     servizi: int
+    ultima_sequenza: int | None = Field(default=None, ge=0, description="ultimo insieme di modifiche in modifiche/")
 
 
 DOCUMENT_MODELS.update({"stato": Stato, "reti": RetiDoc, "protocolli": ProtocolliDoc, "protocollo": ProtocolloDettaglio})

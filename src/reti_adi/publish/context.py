@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reti_adi.catalogue.records import Catalogue
+from reti_adi.publish.identity import catalogue_namespace, global_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +25,11 @@ class BuildContext:
     demo: bool
     reference_date: dt.date | None = None
     """The check's reference date (clock.today() or --data-riferimento): calendar statuses use it."""
+    namespace: str | None = None
+    """Prefix of the global ids (publish/identity.py); None when the editore has no IPA code."""
+
+    def global_id(self, kind: str, local_id: str) -> str | None:
+        return global_id(self.namespace, kind, local_id) if self.namespace else None
 
     @property
     def date(self) -> dt.date:
@@ -82,4 +88,5 @@ def make_context(catalogue: Catalogue, files: list[Path], reference_date: dt.dat
         licence=meta.licenza if meta else "CC-BY-4.0",
         demo=bool(meta and meta.dati_dimostrativi),
         reference_date=reference_date,
+        namespace=catalogue_namespace(catalogue),
     )

@@ -31,7 +31,7 @@ def docx_path(protocol_id: str) -> str:
 def protocol_detail(catalogue: Catalogue, record, ctx: BuildContext) -> m.ProtocolloDettaglio:
     p = record.model
     return m.ProtocolloDettaglio(
-        id=p.id, titolo=p.titolo, rete=p.rete, modello=p.modello,
+        id=p.id, id_globale=ctx.global_id("protocollo", p.id), titolo=p.titolo, rete=p.rete, modello=p.modello,
         strumento=m.Codice(codice=p.strumento, etichetta=STRUMENTI[p.strumento]), stato=p.stato,
         stato_effettivo=protocol_status(p, ctx.today),
         sottoscrizione=p.date.sottoscrizione, decorrenza=p.date.decorrenza, scadenza=p.date.scadenza,
@@ -64,7 +64,8 @@ def build_protocols(catalogue: Catalogue, ctx: BuildContext) -> ProtocolPublicat
     for record in sorted(catalogue.of("rete").values(), key=lambda r: r.id):
         r = record.model
         pub.reti.append(m.ReteOut(
-            id=r.id, denominazione=r.denominazione, tipo=r.tipo, livello=r.livello, ambito=r.ambito,
+            id=r.id, id_globale=ctx.global_id("rete", r.id), denominazione=r.denominazione, tipo=r.tipo,
+            livello=r.livello, ambito=r.ambito,
             funzioni=list(r.funzioni), gestore=_ente(catalogue, r.gestore),
             membri=[m.MembroOut(ente=_ente(catalogue, x.ente), ruolo=x.ruolo) for x in r.membri],
             risponde_a=r.risponde_a, servizi=list(r.servizi), protocolli=by_rete.get(r.id, []),

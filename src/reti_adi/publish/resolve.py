@@ -34,6 +34,7 @@ def service_detail(catalogue: Catalogue, record: LoadedRecord, ctx: BuildContext
     istat = comuni()
     return m.ServizioDettaglio(
         id=s.id,
+        id_globale=ctx.global_id("servizio", s.id),
         denominazione=s.denominazione,
         tipologia=label("tipologie_art7", s.tipologia),
         aree_utenza=[label("aree_utenza", a) for a in s.aree_utenza],
