@@ -52,6 +52,7 @@ def init_repository(target: Path, title: str | None = None) -> list[Path]:
     meta.write_text(
         "# yaml-language-server: $schema=../schemas/catalogo.schema.json\n"
         "# Sostituisci i dati di esempio con quelli del tuo ambito, poi metti dati_dimostrativi: false.\n"
+        "# Per pubblicare aggiungi url_sito (l'indirizzo del sito): la build vi legge la pubblicazione precedente.\n"
         + yaml.safe_dump({"titolo": title or "Catalogo dei sostegni (esempio da sostituire)",
                           "versione": "0.1.0", "editore": "unione-reno-galliera", "licenza": "CC-BY-4.0",
                           "dati_dimostrativi": True}, allow_unicode=True, sort_keys=False),
