@@ -46,6 +46,7 @@ def raccogli_command(sorgenti: Path, raccolta: Path | None, out: Path | None, pr
     from reti_adi.federation.pipeline import NothingToPublish, raccogli
     from reti_adi.federation.sources import SourcesError
     from reti_adi.federation.transport import Limits
+    from reti_adi.publish.previous import PreviousError
     from reti_adi.site.errors import SiteBuildError
 
     if not sorgenti.is_file():
@@ -60,6 +61,9 @@ def raccogli_command(sorgenti: Path, raccolta: Path | None, out: Path | None, pr
     except NothingToPublish as exc:
         click.echo(f"Errore: {exc}", err=True)
         sys.exit(1)
+    except PreviousError as exc:
+        click.echo(f"Errore: la pubblicazione precedente del portale non si può usare: {exc}\n{CANCELLED}", err=True)
+        sys.exit(2)
     except SiteBuildError as exc:
         click.echo(f"Errore nella costruzione del sito: {exc}\n{CANCELLED}", err=True)
         sys.exit(1)

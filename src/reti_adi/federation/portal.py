@@ -16,7 +16,7 @@ from reti_adi.build import BuildState, default_steps
 from reti_adi.federation.aggregate import Aggregate
 from reti_adi.federation.harvest import replace_folder
 from reti_adi.publish.context import BuildContext, make_context
-from reti_adi.publish.previous import load_previous
+from reti_adi.publish.previous import load_previous_if_any
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ def publish_portal(aggregate: Aggregate, out: Path, steps=None, previous: str | 
 
     out = Path(out).resolve()
     context = portal_context(aggregate)
-    previous = load_previous(previous if previous is not None else out)
+    previous = load_previous_if_any(previous if previous is not None else out)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".portale-nuovo-", dir=out.parent))
     timings: dict[str, float] = {}

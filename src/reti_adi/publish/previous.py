@@ -192,3 +192,11 @@ def load_previous(base: str | Path) -> PreviousPublication:
         changes = None
     feed, change_sets = _load_feed(read, where)
     return PreviousPublication(where, manifest, changes, feed, change_sets, read)
+
+
+def load_previous_if_any(base: str | Path) -> PreviousPublication | None:
+    """For a folder that may hold no publication yet (a portal's first run); errors other than absence still raise."""
+    try:
+        return load_previous(base)
+    except PreviousAbsent:
+        return None
