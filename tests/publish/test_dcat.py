@@ -32,9 +32,9 @@ SHAPES = REPO / "schemas" / "dcat-ap-2.1.1"
 SITE = "https://sostegni.pianuraest.example.it/"
 
 
-def _publish(root: Path, monkeypatch) -> Path:
+def _publish(root: Path, monkeypatch, **kwargs) -> Path:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")
-    build(root, today=REFERENCE_DATE, steps=DATA_STEPS)
+    build(root, today=REFERENCE_DATE, steps=DATA_STEPS, **kwargs)
     return root / "build"
 
 
@@ -158,7 +158,7 @@ def test_without_url_sito_nothing_is_invented_and_check_warns(built, catalogue_c
 def test_with_url_sito_every_address_is_absolute_under_the_site(catalogue_copy, monkeypatch):
     meta = catalogue_copy / "catalogo" / "catalogo.yaml"
     meta.write_text(meta.read_text() + f"url_sito: {SITE}\n")
-    built = _publish(catalogue_copy, monkeypatch)
+    built = _publish(catalogue_copy, monkeypatch, first_publication=True)  # the declared site is not reachable
     g = Graph().parse(built / "dati" / "dcat.ttl", format="turtle")
     (dataset,) = g.subjects(RDF.type, DCATAPIT.Dataset)
     assert str(dataset) == f"{SITE}dati/#dataset"

@@ -50,10 +50,10 @@ def validators() -> dict[str, Draft202012Validator]:
             for name, schema in schemas.items()}
 
 
-def _publish(root: Path, monkeypatch) -> Path:
+def _publish(root: Path, monkeypatch, out: Path | None = None) -> Path:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")
-    build(root, today=REFERENCE_DATE, steps=DATA_STEPS)
-    return root / "build" / HSDS_DIR
+    build(root, out, today=REFERENCE_DATE, steps=DATA_STEPS)
+    return (out or root / "build") / HSDS_DIR
 
 
 @pytest.fixture
@@ -174,7 +174,7 @@ def test_same_input_same_uuids_and_other_ambito_other_uuids(catalogue_copy, monk
     # the national taxonomies keep theirs so merged directories share them
     editore = catalogue_copy / "catalogo" / "enti" / "unione-reno-galliera.yaml"
     editore.write_text(editore.read_text().replace("codice_ipa: urg_bo", "codice_ipa: c_a944"))
-    other = _publish(catalogue_copy, monkeypatch)
+    other = _publish(catalogue_copy, monkeypatch, tmp_path / "altro")  # another catalogue, not a renamed one
     ids = {name: {o["id"] for o in json.loads(text)["contents"]} for name, text in
            ((n, before[n]) for n in ("services.json", "taxonomy_terms.json"))}
     moved = {name: {o["id"] for o in json.loads((other / name).read_text())["contents"]}
