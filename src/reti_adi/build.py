@@ -104,8 +104,11 @@ def step_hsds(state: BuildState) -> None:
     from reti_adi.publish.hsds import HSDS_DIR, build_hsds, catalogue_ids
     from reti_adi.publish.identity import catalogue_namespace
 
-    global_of = getattr(state.context, "global_id", None)  # a regional portal keeps its sources' ids
-    if global_of is None:
+    # a regional portal's context overrides global_id to keep its sources' ids; an ambito's build derives them
+    keeps_source_ids = type(state.context).global_id is not BuildContext.global_id
+    if keeps_source_ids:
+        global_of = state.context.global_id
+    else:
         namespace = catalogue_namespace(state.catalogue)
         if namespace is None:  # no namespace, no stable UUIDs: check already warns
             return
