@@ -70,6 +70,15 @@ ultima_verifica: 2026-10-01
 """
 
 
+# One unbroken word wider than any phone: the pages that show it must still reflow at 320 px.
+LONG_WORD_ENTE = """\
+id: ente-parola-lunga
+denominazione: Associazione Provinciale Sostegnoallefamigliedelterritoriodellapianuraorientalebolognese
+tipo: altro_privato
+sito_web: "https://www.associazione-con-un-indirizzo-web-molto-lungo-per-provare.example.it/pagina"
+"""
+
+
 def _build_site(root: Path, out: Path) -> Path:
     from reti_adi.build import build
 
@@ -96,6 +105,7 @@ def built_site(tmp_path_factory) -> Path:
         source = REPO / name
         (shutil.copytree if source.is_dir() else shutil.copy)(source, root / name)
     (root / "catalogo/servizi/servizio-ostile.yaml").write_text(HOSTILE_SERVICE, encoding="utf-8")
+    (root / "catalogo/enti/ente-parola-lunga.yaml").write_text(LONG_WORD_ENTE, encoding="utf-8")
     return _build_site(root, root / "build")
 
 

@@ -21,15 +21,23 @@ def _drop_empty(value):
     return value
 
 
+# schema.org has no status for a service: it is stated as a property, with the page's own words
+STATUS = {"attivo": "Attivo", "sospeso": "Sospeso", "cessato": "Cessato", "non_presente": "Non presente"}
+
+
 def government_service(s: m.ServizioDettaglio, ctx: BuildContext, catalogue: Catalogue) -> str:
     ente = catalogue.get("ente", s.ente_erogatore.id)
+    # without a site address the page's own address («./», resolved by the reader against the page)
+    url = ctx.page_url(f"servizi/{s.id}/") if ctx.site_url else "./"
     data = {
         "@context": "https://schema.org",
         "@type": "GovernmentService",
+        "@id": f"{url}#servizio",
+        "identifier": s.id,
         "name": s.denominazione,
         "description": s.descrizione,
         "serviceType": s.tipologia.etichetta,
-        "url": ctx.page_url(f"servizi/{s.id}/") if ctx.site_url else None,
+        "url": url,
         "provider": {"@type": "Organization", "name": ente.denominazione, "taxID": ente.codice_fiscale,
                      "url": ente.sito_web},
         "areaServed": [{"@type": "City", "name": comuni()[c].denominazione, "identifier": c}
@@ -51,6 +59,14 @@ def government_service(s: m.ServizioDettaglio, ctx: BuildContext, catalogue: Cat
                       "opens": f.dalle, "closes": f.alle} for f in sede.orari]}}
             for sede in s.sedi],
     }
+    data["additionalProperty"] = {"@type": "PropertyValue", "propertyID": "stato", "name": "Stato",
+                                  "value": STATUS[s.stato]}
+    if s.stato in ("sospeso", "cessato", "non_presente"):
+        data["disambiguatingDescription"] = {
+            "sospeso": "Servizio temporaneamente sospeso.",
+            "cessato": "Servizio cessato: non è più attivo.",
+            "non_presente": "Sostegno necessario ma non presente sul territorio.",
+        }[s.stato]
     if s.contatti and (s.contatti.telefono or s.contatti.email):
         data["availableChannel"].append({"@type": "ServiceChannel", "servicePhone": {
             "@type": "ContactPoint", "telephone": s.contatti.telefono, "email": s.contatti.email,

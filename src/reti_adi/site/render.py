@@ -1,4 +1,4 @@
-"""Safe rendering: every text from YAML is escaped; description Markdown is rendered without raw HTML.
+"""Safe rendering: every text from YAML is escaped; descriptions are plain text with paragraphs and lists.
 
 Generated pages are Markdown files whose bodies are HTML blocks built here, so the site
 generator only lays them out and never interprets catalogue text.
@@ -25,19 +25,17 @@ def md_inline(text: str) -> str:
 
 
 @cache
-def _markdown() -> MarkdownIt:
-    # "commonmark" with html disabled: raw HTML is shown as text; markdown-it's validateLink
-    # refuses javascript:, vbscript:, file: and data: URLs.
-    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).disable("image")
+def _plain_text() -> MarkdownIt:
+    # Catalogue texts are written by people who do not know Markdown: only blank-line paragraphs and
+    # «- » / «1. » lists are structure; «*», «_», «#», «[..](..)» and raw HTML stay as the words typed.
+    return MarkdownIt("zero", {"html": False, "linkify": False, "typographer": False}).enable(["list"])
 
 
-def markdown_html(text: str | None) -> Markup:
+def text_html(text: str | None) -> Markup:
+    """A description as escaped HTML paragraphs and lists, nothing else."""
     if not text:
         return Markup("")
-    rendered = _markdown().render(text)
-    rendered = rendered.replace("<a href=", '<a rel="nofollow noopener" href=')
-    rendered = re.sub(r"<(/?)h[1-6]>", r"<\1p>", rendered)  # page structure is ours, not the data's
-    return Markup(rendered)
+    return Markup(_plain_text().render(text))
 
 
 def relative_url(from_page: str, to_page: str) -> str:
@@ -61,5 +59,5 @@ def templates() -> Environment:
     env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
                       autoescape=select_autoescape(default=True, default_for_string=True),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters["markdown"] = markdown_html
+    env.filters["testo"] = text_html
     return env

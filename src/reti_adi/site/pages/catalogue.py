@@ -125,7 +125,8 @@ class PageWriter:
         for record in sorted(self.catalogue.of("ente").values(), key=lambda r: r.model.denominazione.casefold()):
             e = record.model
             intro = fragment(ENTE_INTRO, e=e, tipo=vocabulary("tipi_ente").label(e.tipo),
-                          comune=comuni()[e.sede.comune].denominazione if e.sede else None, page=f"enti/{e.id}/")
+                          comune=comuni()[e.sede.comune].denominazione if e.sede else None, page=f"enti/{e.id}/",
+                             runts_sezioni=RUNTS_SEZIONI)
             sections = [Section("Servizi erogati", "servizi-erogati", services=by_name(erogati.get(e.id, [])),
                                 caption=f"Servizi erogati da {e.denominazione}")]
             if coinvolto.get(e.id):
@@ -247,17 +248,22 @@ def _freshness_rows(writer: "PageWriter") -> dict[str, list[tuple[str, str, str,
     return rows
 
 
+RUNTS_SEZIONI = {"odv": "Organizzazioni di volontariato", "aps": "Associazioni di promozione sociale",
+                 "enti_filantropici": "Enti filantropici", "imprese_sociali": "Imprese sociali",
+                 "reti_associative": "Reti associative", "societa_mutuo_soccorso": "Società di mutuo soccorso",
+                 "altri_ets": "Altri enti del Terzo settore"}
+
 ENTE_INTRO = """<dl class="ra-dl">
 <dt>Tipo</dt><dd>{{ tipo }}</dd>
 {% if e.codice_fiscale %}<dt>Codice fiscale</dt><dd>{{ e.codice_fiscale }}</dd>{% endif %}
 {% if e.codice_ipa %}<dt>Codice IPA</dt><dd>{{ e.codice_ipa }}</dd>{% endif %}
-{% if e.runts %}<dt>RUNTS</dt><dd>n. {{ e.runts.numero_repertorio }}, sezione {{ e.runts.sezione | replace('_', ' ') }}</dd>{% endif %}
+{% if e.runts %}<dt>RUNTS</dt><dd>n. {{ e.runts.numero_repertorio }}, sezione «{{ runts_sezioni[e.runts.sezione] }}»</dd>{% endif %}
 {% if e.sede %}<dt>Sede</dt><dd>{{ e.sede.indirizzo }}, {{ e.sede.cap }} {{ comune }}</dd>{% endif %}
 {% if e.sito_web %}<dt>Sito</dt><dd><a href="{{ e.sito_web }}" rel="nofollow noopener">{{ e.sito_web }}</a></dd>{% endif %}
 {% if e.contatti and e.contatti.telefono %}<dt>Telefono</dt><dd>{{ e.contatti.telefono }}</dd>{% endif %}
 {% if e.contatti and e.contatti.email %}<dt>Email</dt><dd><a href="mailto:{{ e.contatti.email }}">{{ e.contatti.email }}</a></dd>{% endif %}
 </dl>
-{% if e.descrizione %}{{ e.descrizione | markdown }}{% endif %}"""
+{% if e.descrizione %}{{ e.descrizione | testo }}{% endif %}"""
 
 FONTE_INTRO = """<dl class="ra-dl">
 <dt>Tipo</dt><dd>{{ tipo }}</dd>
@@ -265,14 +271,14 @@ FONTE_INTRO = """<dl class="ra-dl">
 <dt>Periodo</dt><dd>dal {{ f.periodo.inizio | data }}{% if f.periodo.fine %} al {{ f.periodo.fine | data }}{% endif %}</dd>
 {% if f.cup %}<dt>CUP</dt><dd>{{ f.cup }}</dd>{% endif %}
 </dl>
-{% if f.note %}{{ f.note | markdown }}{% endif %}"""
+{% if f.note %}{{ f.note | testo }}{% endif %}"""
 
 AMBITO_INTRO = """<dl class="ra-dl">
 <dt>Regione</dt><dd>{{ a.regione }}</dd>
 <dt>Ente capofila</dt><dd><a href="{{ url(page, 'enti/' ~ a.ente_capofila ~ '/') }}">{{ capofila.denominazione }}</a></dd>
 {% for c in a.codici_esterni %}<dt>Codice ({{ c.sistema }})</dt><dd>{{ c.codice }}</dd>{% endfor %}
 </dl>
-{% if a.descrizione %}{{ a.descrizione | markdown }}{% endif %}
+{% if a.descrizione %}{{ a.descrizione | testo }}{% endif %}
 <h2 id="comuni">Comuni</h2>
 <ul class="ra-comuni">{% for code, name in comuni_list %}<li><a href="{{ url(page, 'comuni/' ~ code ~ '/') }}">{{ name }}</a></li>{% endfor %}</ul>
 <p><a href="{{ url(page, 'ambiti/' ~ a.id ~ '/non-presenti/') }}">Servizi necessari ma non presenti nell'ambito: {{ missing }}</a> ·
@@ -291,7 +297,7 @@ VERIFICARE_INTRO = """<p>Le informazioni che ogni ente dovrebbe confermare al se
 in scadenza entro 60 giorni. {% if total %}Da verificare: {{ total }}.{% else %}Non c'è nulla da verificare.{% endif %}</p>"""
 
 VERIFICARE_TABLE = """<p><a href="{{ url(page, 'enti/' ~ ente ~ '/') }}">Scheda dell'ente</a></p>
-<table class="ra-table"><caption>Da verificare per {{ name }}</caption>
+<table><caption>Da verificare per {{ name }}</caption>
 <thead><tr><th scope="col">Cosa</th><th scope="col">Scheda</th><th scope="col">Dettaglio</th></tr></thead>
 <tbody>{% for what, label, href, detail in rows %}<tr><td>{{ what }}</td><td><a href="{{ url(page, href) }}">{{ label }}</a></td><td>{{ detail }}</td></tr>{% endfor %}</tbody>
 </table>"""

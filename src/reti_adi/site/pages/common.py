@@ -23,7 +23,10 @@ MESI = ("gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", 
 GIORNI_LABEL = dict(zip(GIORNI, ("Lunedì", "Martedì", "Mercoledì", "Giovedì", "Venerdì", "Sabato", "Domenica")))
 
 
-def data_it(value: date) -> str:
+def data_it(value: date | str) -> str:
+    """«1 dicembre 2026»; the API models keep some dates as ISO text."""
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
     return f"{value.day} {MESI[value.month - 1]} {value.year}"
 
 

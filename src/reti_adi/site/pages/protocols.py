@@ -6,6 +6,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from reti_adi.catalogue.models.protocolli import ORGANI, STRUMENTI
+from reti_adi.catalogue.vocabularies import vocabulary
 from reti_adi.publish import api_models as m
 from reti_adi.publish.protocols import ProtocolPublication, docx_path
 from reti_adi.site.diagram import network_svg
@@ -16,6 +17,7 @@ if TYPE_CHECKING:  # the writer calls this module, never the other way round
 
 LIVELLI = {"nazionale": "Nazionale", "regionale": "Regionale", "ambito": "Ambito territoriale", "comunale": "Comunale"}
 TIPI = {"indirizzo": "Reti di indirizzo", "intervento": "Reti di intervento"}
+TIPO_RETE = {"indirizzo": "Rete di indirizzo", "intervento": "Rete di intervento"}
 STATI_PROTOCOLLO = {"bozza": "Bozza", "in_firma": "In firma", "vigente": "Vigente", "scaduto": "Scaduto",
                     "cessato": "Cessato"}
 EXPIRY_DAYS = 60
@@ -28,14 +30,18 @@ def write_protocol_pages(writer: PageWriter, pub: ProtocolPublication) -> None:
     for p in pub.protocolli.values():
         by_rete[p.rete].append(p)
     today = writer.ctx.today
+    ambiti = {a.id: a.model.denominazione for a in writer.catalogue.of("ambito").values()}
+    tipi_ente = vocabulary("tipi_ente").label
+    service_names = {s.id: s.denominazione for s in writer.details.values()}
     for rete in pub.reti:
         page = f"reti/{rete.id}/"
         parent = reti.get(rete.risponde_a) if rete.risponde_a else None
         services = [writer.details[s] for s in rete.servizi if s in writer.details]
-        intro = fragment(RETE_INTRO, r=rete, page=page, parent=parent, livello=LIVELLI[rete.livello],
+        intro = fragment(RETE_INTRO, r=rete, page=page, parent=parent, livello=LIVELLI[rete.livello], tipo_rete=TIPO_RETE[rete.tipo],
                       diagram=network_svg(rete, parent.denominazione if parent else None),
                       children=[r for r in pub.reti if r.risponde_a == rete.id],
-                      protocolli=by_rete.get(rete.id, []), stati=STATI_PROTOCOLLO)
+                      protocolli=by_rete.get(rete.id, []), stati=STATI_PROTOCOLLO,
+                      ambito_name=ambiti.get(rete.ambito, rete.ambito), tipo_ente=tipi_ente)
         writer.lista(f"reti/{rete.id}.md", rete.denominazione,
                      [Section("Servizi erogati dalla rete", "servizi", services=by_name(services),
                               caption=f"Servizi della rete {rete.denominazione}")], intro)
@@ -45,7 +51,7 @@ def write_protocol_pages(writer: PageWriter, pub: ProtocolPublication) -> None:
         body = fragment(PROTOCOLLO_BODY, p=p, page=page, rete=reti.get(p.rete), names=names,
                      strumento=STRUMENTI[p.strumento.codice], stati=STATI_PROTOCOLLO, organi=ORGANI,
                      days_left=days_left, expiry_days=EXPIRY_DAYS, docx=docx_path(p.id),
-                     impegni_per_ente=_commitments_by_party(p))
+                     impegni_per_ente=_commitments_by_party(p), service_names=service_names)
         writer.lista(f"protocolli/{p.id}.md", p.titolo, [], body)
     rows_by_group = []
     for tipo in ("indirizzo", "intervento"):
@@ -74,7 +80,7 @@ def ente_sections(pub: ProtocolPublication):
         sections = []
         if memberships:
             sections.append(Section("Reti di cui fa parte", "reti", html=fragment(ENTE_RETI, rows=memberships,
-                                                                              page=page)))
+                                                                              page=page, tipi=TIPO_RETE)))
         if signed:
             sections.append(Section("Protocolli e impegni sottoscritti", "impegni",
                                     html=fragment(ENTE_IMPEGNI, rows=signed, page=page, stati=STATI_PROTOCOLLO)))
@@ -87,7 +93,7 @@ RETI_INDEX = """<p>Le reti di servizi previste dalle Linee guida del DM 93/2024:
 programmano, monitorano e valutano; le <strong>reti di intervento</strong> gestiscono e attuano i progetti dei nuclei.</p>
 {% for label, group in groups %}
 <h2>{{ label }}</h2>
-<table class="ra-table"><caption>{{ label }}</caption>
+<table><caption>{{ label }}</caption>
 <thead><tr><th scope="col">Rete</th><th scope="col">Gestore</th><th scope="col">Membri</th><th scope="col">Protocolli</th></tr></thead>
 <tbody>{% for r in group %}<tr><td><a href="{{ url(page, 'reti/' ~ r.id ~ '/') }}">{{ r.denominazione }}</a></td><td>{{ r.gestore.denominazione }}</td><td>{{ r.membri | length }}</td><td>{{ r.protocolli | length }}</td></tr>{% endfor %}</tbody>
 </table>
@@ -96,16 +102,16 @@ programmano, monitorano e valutano; le <strong>reti di intervento</strong> gesti
 {% endfor %}
 {% if protocolli %}
 <h2>Protocolli</h2>
-<table class="ra-table"><caption>Protocolli e accordi</caption>
+<table><caption>Protocolli e accordi</caption>
 <thead><tr><th scope="col">Protocollo</th><th scope="col">Stato</th><th scope="col">Scadenza</th></tr></thead>
 <tbody>{% for p in protocolli %}<tr><td><a href="{{ url(page, 'protocolli/' ~ p.id ~ '/') }}">{{ p.titolo }}</a></td><td><span class="ra-badge ra-badge--protocollo-{{ p.stato_effettivo or p.stato }}">{{ stati[p.stato_effettivo or p.stato] }}</span></td><td>{{ p.scadenza | data if p.scadenza else "—" }}</td></tr>{% endfor %}</tbody>
 </table>
 {% endif %}"""
 
 RETE_INTRO = """<dl class="ra-dl">
-<dt>Tipo</dt><dd>Rete di {{ r.tipo }}</dd>
+<dt>Tipo</dt><dd>{{ tipo_rete }}</dd>
 <dt>Livello</dt><dd>{{ livello }}</dd>
-{% if r.ambito %}<dt>Ambito</dt><dd><a href="{{ url(page, 'ambiti/' ~ r.ambito ~ '/') }}">{{ r.ambito }}</a></dd>{% endif %}
+{% if r.ambito %}<dt>Ambito</dt><dd><a href="{{ url(page, 'ambiti/' ~ r.ambito ~ '/') }}">{{ ambito_name }}</a></dd>{% endif %}
 <dt>Gestore</dt><dd><a href="{{ url(page, 'enti/' ~ r.gestore.id ~ '/') }}">{{ r.gestore.denominazione }}</a></dd>
 {% if parent %}<dt>Risponde a</dt><dd><a href="{{ url(page, 'reti/' ~ parent.id ~ '/') }}">{{ parent.denominazione }}</a></dd>{% endif %}
 </dl>
@@ -114,9 +120,9 @@ RETE_INTRO = """<dl class="ra-dl">
 <h2 id="schema">Schema della rete</h2>
 <figure class="ra-figura">{{ diagram }}</figure>
 <h2 id="membri">Membri e ruoli</h2>
-<table class="ra-table"><caption>Membri della rete</caption>
+<table><caption>Membri della rete</caption>
 <thead><tr><th scope="col">Ente</th><th scope="col">Tipo</th><th scope="col">Ruolo</th></tr></thead>
-<tbody>{% for x in r.membri %}<tr><td><a href="{{ url(page, 'enti/' ~ x.ente.id ~ '/') }}">{{ x.ente.denominazione }}</a></td><td>{{ x.ente.tipo | replace('_', ' ') }}</td><td>{{ x.ruolo }}</td></tr>{% endfor %}</tbody>
+<tbody>{% for x in r.membri %}<tr><td><a href="{{ url(page, 'enti/' ~ x.ente.id ~ '/') }}">{{ x.ente.denominazione }}</a></td><td>{{ tipo_ente(x.ente.tipo) }}</td><td>{{ x.ruolo }}</td></tr>{% endfor %}</tbody>
 </table>
 {% if children %}<h2 id="reti-collegate">Reti di intervento collegate</h2>
 <ul>{% for c in children %}<li><a href="{{ url(page, 'reti/' ~ c.id ~ '/') }}">{{ c.denominazione }}</a></li>{% endfor %}</ul>{% endif %}
@@ -136,20 +142,20 @@ PROTOCOLLO_BODY = """<p class="ra-meta"><span class="ra-badge ra-badge--protocol
 <a href="{{ url(page, docx) }}">Documento Word da far circolare per la firma</a> ·
 <a href="{{ url(page, 'api/v1/protocolli/' ~ p.id ~ '.json') }}">Dati in JSON</a></p>
 <h2 id="parti">Parti</h2>
-<table class="ra-table"><caption>Parti firmatarie</caption>
+<table><caption>Parti firmatarie</caption>
 <thead><tr><th scope="col">Ente</th><th scope="col">Firma per l'ente</th></tr></thead>
 <tbody>{% for x in p.parti_firmatarie %}<tr><td><a href="{{ url(page, 'enti/' ~ x.ente.id ~ '/') }}">{{ x.ente.denominazione }}</a></td><td>{{ x.ruolo_firmatario }}</td></tr>{% endfor %}</tbody>
 </table>
-{% if p.adesioni %}<p>Adesioni successive: {% for a in p.adesioni %}<a href="{{ url(page, 'enti/' ~ a.ente ~ '/') }}">{{ names.get(a.ente, a.ente) }}</a> ({{ a.data }}){% if not loop.last %}, {% endif %}{% endfor %}.</p>{% endif %}
+{% if p.adesioni %}<p>Adesioni successive: {% for a in p.adesioni %}<a href="{{ url(page, 'enti/' ~ a.ente ~ '/') }}">{{ names.get(a.ente, a.ente) }}</a> ({{ a.data | data }}){% if not loop.last %}, {% endif %}{% endfor %}.</p>{% endif %}
 {% if p.premesse %}<h2 id="premesse">Premesse</h2>{% for x in p.premesse %}<p>{{ x }}</p>{% endfor %}{% endif %}
 {% if p.riferimenti_normativi %}<h2 id="riferimenti">Riferimenti normativi</h2><ul>{% for x in p.riferimenti_normativi %}<li>{{ x }}</li>{% endfor %}</ul>{% endif %}
 <h2 id="articoli">Articoli</h2>
 {% for a in p.articoli %}<h3 id="art-{{ a.numero }}">Art. {{ a.numero }} – {{ a.titolo }}</h3>
-{{ a.testo | markdown }}
+{{ a.testo | testo }}
 {% endfor %}
 <h2 id="impegni">Impegni delle parti</h2>
 {% for ente, items in impegni_per_ente %}<h3>{{ names.get(ente, ente) }}</h3>
-{% if items %}<ul>{% for i in items %}<li>{{ i.descrizione }}{% if i.indicatori %} <em>Indicatori: {{ i.indicatori | join("; ") }}</em>{% endif %}{% if i.servizi %} – servizi: {% for s in i.servizi %}<a href="{{ url(page, 'servizi/' ~ s ~ '/') }}">{{ s }}</a>{% if not loop.last %}, {% endif %}{% endfor %}{% endif %}</li>{% endfor %}</ul>{% else %}<p>Nessun impegno.</p>{% endif %}
+{% if items %}<ul>{% for i in items %}<li>{{ i.descrizione }}{% if i.indicatori %} <em>Indicatori: {{ i.indicatori | join("; ") }}</em>{% endif %}{% if i.servizi %} – servizi: {% for s in i.servizi %}<a href="{{ url(page, 'servizi/' ~ s ~ '/') }}">{{ service_names.get(s, s) }}</a>{% if not loop.last %}, {% endif %}{% endfor %}{% endif %}</li>{% endfor %}</ul>{% else %}<p>Nessun impegno.</p>{% endif %}
 {% endfor %}
 {% if p.governance %}<h2 id="governance">Governance</h2>
 {% for o in p.governance %}<h3>{{ o.denominazione }}</h3>
@@ -158,7 +164,7 @@ PROTOCOLLO_BODY = """<p class="ra-meta"><span class="ra-badge ra-badge--protocol
 {% if o.compiti %}<p>{{ o.compiti }}</p>{% endif %}
 {% endfor %}{% endif %}
 {% if p.indicatori %}<h2 id="indicatori">Indicatori di monitoraggio</h2>
-<table class="ra-table"><caption>Indicatori</caption>
+<table><caption>Indicatori</caption>
 <thead><tr><th scope="col">Codice</th><th scope="col">Indicatore</th><th scope="col">Valore atteso</th><th scope="col">Frequenza</th></tr></thead>
 <tbody>{% for i in p.indicatori %}<tr><td>{{ i.codice }}</td><td>{{ i.descrizione }}</td><td>{{ i.get('valore_atteso') or "—" }}</td><td>{{ i.get('frequenza') or "—" }}</td></tr>{% endfor %}</tbody>
 </table>{% endif %}
@@ -171,9 +177,9 @@ PROTOCOLLO_BODY = """<p class="ra-meta"><span class="ra-badge ra-badge--protocol
 {% if p.documento %}<dt>Documento firmato</dt><dd><a href="{{ p.documento.url }}" rel="nofollow noopener">{{ p.documento.url }}</a> (sha256 <code>{{ p.documento.sha256 }}</code>)</dd>{% endif %}
 </dl>"""
 
-ENTE_RETI = """<table class="ra-table"><caption>Reti di cui l'ente fa parte</caption>
+ENTE_RETI = """<table><caption>Reti di cui l'ente fa parte</caption>
 <thead><tr><th scope="col">Rete</th><th scope="col">Tipo</th><th scope="col">Ruolo</th></tr></thead>
-<tbody>{% for r, ruolo in rows %}<tr><td><a href="{{ url(page, 'reti/' ~ r.id ~ '/') }}">{{ r.denominazione }}</a></td><td>{{ r.tipo }}</td><td>{{ ruolo }}</td></tr>{% endfor %}</tbody>
+<tbody>{% for r, ruolo in rows %}<tr><td><a href="{{ url(page, 'reti/' ~ r.id ~ '/') }}">{{ r.denominazione }}</a></td><td>{{ tipi[r.tipo] }}</td><td>{{ ruolo }}</td></tr>{% endfor %}</tbody>
 </table>"""
 
 ENTE_IMPEGNI = """{% for p, items in rows %}<h3><a href="{{ url(page, 'protocolli/' ~ p.id ~ '/') }}">{{ p.titolo }}</a></h3>

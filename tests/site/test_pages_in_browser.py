@@ -1,0 +1,141 @@
+"""Every page kind in real Chromium at phone and desktop widths: reflow, focus, axe, no third-party request."""
+
+from __future__ import annotations
+
+import pytest
+
+from .test_browser import ARGS, CHROMIUM, sync_api
+
+WIDTHS = (320, 390, 1366)
+# one page of every kind the site has, the ones with the widest content of their kind
+PAGE_KINDS = {
+    "home": "",
+    "cerca": "cerca/?q=casa",
+    "servizio": "servizi/emporio-solidale/",
+    "servizio ostile": "servizi/servizio-ostile/",
+    "ente": "enti/odv-rete-solidale/",
+    "ente dal nome lunghissimo": "enti/ente-parola-lunga/",
+    "elenco enti": "enti/",
+    "ambito": "ambiti/pianura-est/",
+    "comune": "comuni/037008/",
+    "elenco comuni": "comuni/",
+    "tipologia": "tipologie/d/",
+    "area": "aree/POV/",
+    "fonte": "fonti/fnps-2026/",
+    "rete": "reti/rete-inclusione-adi-pianura-est/",
+    "reti e protocolli": "reti/",
+    "protocollo": "protocolli/accordo-programma-inclusione-adi/",
+    "da verificare": "da-verificare/",
+    "guida": "per-le-piattaforme/",
+    "accessibilità": "accessibilita/",
+    "404": "404.html",
+}
+
+FOCUSABLE = "a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]:not([tabindex='-1'])"
+
+# Focus every control the keyboard can reach and read its own computed style while focused.
+FOCUS_CHECK = """(selector) => {
+  const missing = [];
+  for (const el of document.querySelectorAll(selector)) {
+    const box = el.getBoundingClientRect();
+    if (el.disabled || el.closest("[hidden], [inert]") || (box.width === 0 && box.height === 0)) continue;
+    if (getComputedStyle(el).visibility === "hidden") continue;
+    el.focus();
+    if (document.activeElement !== el) continue;
+    const style = getComputedStyle(el);
+    const ring = (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2) || style.boxShadow !== "none";
+    if (!el.matches(":focus-visible") || !ring) missing.push(el.outerHTML.slice(0, 160));
+  }
+  document.activeElement.blur();
+  return missing;
+}"""
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser, site_server):
+    context = browser.new_context(locale="it-IT")
+    external: list[str] = []
+    context.route(lambda url: not url.startswith(site_server), lambda route: (external.append(route.request.url),
+                                                                              route.abort()))
+    tab = context.new_page()
+    yield tab
+    context.close()
+    assert external == [], f"richieste verso host esterni: {external}"
+
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+
+
+def _axe_violations(tab) -> list:
+    """axe-core (the copy shipped with axe-playwright-python), injected once per page, run at each width."""
+    if not tab.evaluate("typeof window.axe !== 'undefined'"):
+        from axe_playwright_python.sync_playwright import Axe
+
+        tab.evaluate(Axe().axe_script)
+    # resultTypes: only violations are detailed, which makes each run about three times faster
+    response = tab.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags},"
+                            " resultTypes: ['violations']})", AXE_TAGS)
+    return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:5]}" for v in response["violations"]]
+
+
+@pytest.mark.parametrize("kind", PAGE_KINDS)
+def test_page_reflows_shows_focus_and_passes_axe(page, site_server, kind):
+    page.set_viewport_size({"width": WIDTHS[0], "height": 800})
+    page.goto(f"{site_server}/{PAGE_KINDS[kind]}")
+    if kind == "cerca":
+        page.locator("#ra-risultati li").first.wait_for()
+    page.keyboard.press("Tab")  # keyboard use: programmatic focus then matches :focus-visible
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 800})
+        sizes = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        assert sizes[0] <= sizes[1], f"{kind} a {width} px: la pagina è larga {sizes[0]} px"
+        assert page.evaluate(FOCUS_CHECK, FOCUSABLE) == [], f"{kind} a {width} px: focus non visibile"
+        assert _axe_violations(page) == [], f"{kind} a {width} px"
+
+
+def test_closed_drawer_links_are_not_in_the_tab_order(page, site_server):
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(f"{site_server}/servizi/emporio-solidale/")
+    page.wait_for_load_state("networkidle")
+    reached = []
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        reached.append(page.evaluate("document.activeElement.closest('.md-sidebar--primary') !== null"))
+    assert not any(reached)
+    # the same links are reachable once the drawer is open
+    page.locator("label.md-header__button[for='__drawer']").click()
+    page.wait_for_timeout(300)
+    assert page.locator(".md-sidebar--primary a", has_text="Cerca").first.is_visible()
+
+
+def test_more_results_button_appears_only_when_there_are_more(page, site_server):
+    page.goto(f"{site_server}/cerca/")
+    page.wait_for_load_state("networkidle")
+    more = page.locator("#ra-altri")
+    assert not more.is_visible()
+    page.goto(f"{site_server}/cerca/?stato=Attivo")
+    page.wait_for_function("document.getElementById('ra-stato-ricerca').textContent.includes('trovat')")
+    total = int(page.locator("#ra-stato-ricerca").inner_text().split()[0])
+    assert total > 10 and page.locator("#ra-risultati li").count() == 10
+    more.click()
+    page.wait_for_function("document.querySelectorAll('#ra-risultati li').length > 10")
+    assert page.locator("#ra-risultati li").count() == min(20, total)
+    while more.is_visible():
+        more.click()
+        page.wait_for_timeout(100)
+    assert page.locator("#ra-risultati li").count() == total
+
+
+def test_not_found_page_is_in_italian(page, site_server):
+    response = page.goto(f"{site_server}/404.html")
+    assert response.ok
+    assert page.locator("h1").inner_text() == "Pagina non trovata"
+    assert page.evaluate("document.documentElement.lang") == "it"
