@@ -28,6 +28,7 @@ PAGE_KINDS = {
     "da verificare": "da-verificare/",
     "guida": "per-le-piattaforme/",
     "accessibilità": "accessibilita/",
+    "segnala": "segnala/",
     "404": "404.html",
 }
 
@@ -110,9 +111,12 @@ def test_closed_drawer_links_are_not_in_the_tab_order(page, site_server):
         page.keyboard.press("Tab")
         reached.append(page.evaluate("document.activeElement.closest('.md-sidebar--primary') !== null"))
     assert not any(reached)
-    # the same links are reachable once the drawer is open
-    page.locator("label.md-header__button[for='__drawer']").click()
+    # the menu button opens the drawer from the keyboard, and its links are then reachable
+    menu = page.locator("label.md-header__button[for='__drawer']")
+    menu.focus()
+    page.keyboard.press("Enter")
     page.wait_for_timeout(300)
+    assert page.locator("#__drawer").is_checked()
     assert page.locator(".md-sidebar--primary a", has_text="Cerca").first.is_visible()
 
 
@@ -139,3 +143,28 @@ def test_not_found_page_is_in_italian(page, site_server):
     assert response.ok
     assert page.locator("h1").inner_text() == "Pagina non trovata"
     assert page.evaluate("document.documentElement.lang") == "it"
+
+
+@pytest.mark.parametrize(("moment", "expected"), [
+    ("2026-11-24T10:00:00+01:00", "Aperto ora · chiude alle 12:30"),  # a Tuesday morning
+    ("2026-11-24T13:00:00+01:00", "Chiuso ora · apre domani alle 14:00"),
+    ("2026-11-28T10:00:00+01:00", "Chiuso ora · apre martedì alle 08:30"),  # Saturday
+])
+def test_opening_status_is_computed_in_the_browser(page, site_server, moment, expected):
+    from datetime import datetime
+
+    page.clock.set_fixed_time(datetime.fromisoformat(moment))
+    page.goto(f"{site_server}/servizi/sportello-sociale-budrio/")
+    status = page.locator(".ra-contatti .ra-aperto")
+    status.wait_for()
+    assert status.inner_text().startswith(expected)
+
+
+def test_report_link_carries_the_service_id(page, site_server):
+    page.goto(f"{site_server}/servizi/emporio-solidale/")
+    form = page.get_by_role("link", name="Segnala un errore su questo servizio")
+    assert form.get_attribute("href").endswith("/catalogo/segnala?servizio=emporio-solidale")
+    mail = page.get_by_role("link", name="Segnala un errore per email")
+    href = mail.get_attribute("href")
+    assert href.startswith("mailto:catalogo.sociale@unionerenogalliera.example.it?subject=")
+    assert "%5Bemporio-solidale%5D" in href and "Servizio%3A%20emporio-solidale" in href

@@ -55,3 +55,96 @@ def test_jsonld_has_its_address_and_the_status(built_site):
     suspended = json.loads(parse(built_site / "servizi/laboratori-pre-lavorativi/index.html").jsonld[0])
     assert suspended["additionalProperty"]["value"] == "Sospeso"
     assert "sospeso" in suspended["disambiguatingDescription"]
+
+
+def _contact_box(built_site, service_id: str) -> str:
+    text = _text(built_site, f"servizi/{service_id}/index.html")
+    match = re.search(r'<section class="ra-contatti".*?</section>', text, flags=re.DOTALL)
+    assert match, service_id
+    return match.group(0)
+
+
+def test_every_active_service_page_has_a_phone_or_mail_link_when_the_catalogue_has_one(built_site):
+    from reti_adi.check import load_and_check
+
+    catalogue, _ = load_and_check(built_site.parent)
+    checked = 0
+    for record in catalogue.of("servizio").values():
+        s = record.model
+        if s.stato != "attivo":
+            continue
+        ente = catalogue.get("ente", s.ente_erogatore)
+        sources = [s.contatti, *(sede.contatti for sede in s.sedi), ente.contatti if ente else None]
+        if not any(c and (c.telefono or c.email or c.pec) for c in sources):
+            continue
+        box = _contact_box(built_site, s.id)
+        assert 'href="tel:+39' in box or 'href="mailto:' in box, s.id
+        checked += 1
+    assert checked >= 30
+
+
+def test_contacts_come_from_the_service_then_the_sede_then_the_ente(built_site):
+    own = _contact_box(built_site, "sportello-sociale-castel-maggiore")
+    assert "Recapiti del servizio" in own
+    sede = _contact_box(built_site, "sportello-sociale-budrio")
+    assert "Recapiti della sede" in sede and 'href="tel:+390516928290"' in sede
+    assert "Piazza Filopanti 11, 40054 Budrio" in sede
+    ente = _contact_box(built_site, "emporio-solidale")
+    assert "Recapiti dell&#39;ente erogatore" in ente and 'href="tel:+39051700200"' in ente
+    assert "martedì e venerdì 15:00–18:30 · sabato 09:00–12:00" in ente
+    # the contacts come before the description
+    page = _text(built_site, "servizi/emporio-solidale/index.html")
+    assert page.index('class="ra-contatti"') < page.index('class="ra-descrizione"')
+
+
+def test_tel_links_dial_from_any_phone():
+    from reti_adi.site.pages.contacts import tel_href
+
+    assert tel_href("051 6928111") == "tel:+390516928111"
+    assert tel_href("+39 051 123456") == "tel:+39051123456"
+    assert tel_href("0039 051 123456") == "tel:+39051123456"
+    assert tel_href("1522") == "tel:1522"
+
+
+def test_new_fields_and_the_overdue_warning(catalogue_copy, tmp_path, repo_root):
+    import shutil
+
+    from reti_adi.build import build
+
+    from ..conftest import REFERENCE_DATE
+
+    for name in ("site_src", "mkdocs.yml"):
+        source = repo_root / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, catalogue_copy / name)
+    service = catalogue_copy / "catalogo/servizi/emporio-solidale.yaml"
+    service.write_text(service.read_text(encoding="utf-8").replace("ultima_verifica: 2026-09-15",
+                                                                   "ultima_verifica: 2023-01-10"), encoding="utf-8")
+    out = tmp_path / "sito"
+    build(catalogue_copy, out, today=REFERENCE_DATE)
+    page = (out / "servizi/emporio-solidale/index.html").read_text(encoding="utf-8")
+    assert "Informazioni da verificare" in page and "10 gennaio 2023" in page
+    assert '<h2 id="cosa-si-ottiene">Cosa si ottiene</h2>' in page and '<h2 id="tempi">Tempi</h2>' in page
+    assert "Oltre all'italiano: inglese, francese, arabo." in page
+    fresh = (out / "servizi/sportello-sociale-budrio/index.html").read_text(encoding="utf-8")
+    assert "Informazioni da verificare" not in fresh
+    api = json.loads((out / "api/v1/servizi/emporio-solidale.json").read_text(encoding="utf-8"))
+    assert api["lingue"] == ["inglese", "francese", "arabo"] and api["tempi"].startswith("La tessera")
+
+
+def test_report_channels_from_the_catalogue_or_the_editor():
+    from reti_adi.site.pages.report import ReportChannels
+
+    forge = ReportChannels("https://forge.example/org/catalogo/issues/new?template=correzione.yml&title={titolo}",
+                           None)
+    link = forge.form_link("emporio-solidale", "Emporio solidale")
+    assert link == ("https://forge.example/org/catalogo/issues/new?template=correzione.yml"
+                    "&title=Correzione%3A%20Emporio%20solidale")
+    plain = ReportChannels("https://moduli.example/segnala?fonte=catalogo", None)
+    assert plain.form_link("a-b", "x") == "https://moduli.example/segnala?fonte=catalogo&servizio=a-b"
+    assert ReportChannels(None, None).form_link("a", "x") is None
+
+
+def test_every_service_page_links_to_a_report_channel(built_site):
+    for page in (built_site / "servizi").glob("*/index.html"):
+        service_id = page.parent.name
+        assert f"servizio={service_id}" in page.read_text(encoding="utf-8"), service_id

@@ -75,6 +75,14 @@ class FasciaOrariaOut(Out):
     alle: str
 
 
+class ContattiOut(Out):
+    telefono: str | None = None
+    email: str | None = None
+    pec: str | None = None
+    sito_web: str | None = None
+    ufficio: str | None = None
+
+
 class SedeOut(Out):
     denominazione: str | None = None
     indirizzo: str
@@ -86,14 +94,7 @@ class SedeOut(Out):
     lat: float | None = None
     lon: float | None = None
     accessibile: bool | None = None
-
-
-class ContattiOut(Out):
-    telefono: str | None = None
-    email: str | None = None
-    pec: str | None = None
-    sito_web: str | None = None
-    ufficio: str | None = None
+    contatti: ContattiOut | None = None
 
 
 class CostoOut(Out):
@@ -135,6 +136,9 @@ class ServizioDettaglio(Sostegno):
     a_chi_e_rivolto: str | None = None
     come_accedere: str | None = None
     cosa_serve: str | None = None
+    cosa_si_ottiene: str | None = None
+    tempi: str | None = None
+    lingue: list[str] = Field(default_factory=list)
     costo: CostoOut | None = None
     posti_disponibili: int | None = None
 

@@ -60,11 +60,15 @@ def service_detail(catalogue: Catalogue, record: LoadedRecord, ctx: BuildContext
                         comune=istat[sede.comune].denominazione, cap=sede.cap,
                         orari=[m.FasciaOrariaOut(**o.model_dump()) for o in sede.orari], note_orari=sede.note_orari,
                         lat=sede.coordinate.lat if sede.coordinate else None,
-                        lon=sede.coordinate.lon if sede.coordinate else None, accessibile=sede.accessibile)
+                        lon=sede.coordinate.lon if sede.coordinate else None, accessibile=sede.accessibile,
+                        contatti=_contatti(sede.contatti))
               for sede in s.sedi],
         a_chi_e_rivolto=s.a_chi_e_rivolto,
         come_accedere=s.come_accedere,
         cosa_serve=s.cosa_serve,
+        cosa_si_ottiene=s.cosa_si_ottiene,
+        tempi=s.tempi,
+        lingue=s.lingue,
         costo=m.CostoOut(**s.costo.model_dump()) if s.costo else None,
         posti_disponibili=s.posti_disponibili,
     )

@@ -49,7 +49,7 @@ def relative_url(from_page: str, to_page: str) -> str:
     target = to_page.lstrip("/")
     if not target:
         return up or "./"
-    if not target.endswith(("/", ".json", ".zip", ".html", ".docx", ".csv")):
+    if not target.endswith(("/", ".json", ".zip", ".html", ".docx", ".csv", ".js", ".css")):
         target += "/"
     return up + target
 

@@ -15,6 +15,7 @@ from reti_adi.catalogue.models.common import (
     CodiceIstat,
     Contatti,
     Cup,
+    Email,
     FasciaOraria,
     Id,
     Indirizzo,
@@ -38,6 +39,14 @@ SchemaClassificazione = Literal[vocabulary("schemi_classificazione").codes]  # t
 StatoServizio = Literal["attivo", "sospeso", "cessato", "non_presente"]
 
 
+class Segnalazioni(Record):
+    """Dove segnalare un'informazione sbagliata: un modulo (anche un modulo di issue della forgia) e/o un'email."""
+
+    url: Url | None = None
+    """Indirizzo del modulo; «{servizio}» vi diventa l'id del servizio, altrimenti si aggiunge «servizio=<id>»."""
+    email: Email | None = None
+
+
 class Catalogo(Record):
     """Metadati del catalogo (catalogo/catalogo.yaml)."""
 
@@ -55,6 +64,8 @@ class Catalogo(Record):
     soglia_riservatezza: int = Field(default=3, ge=3, le=1000)
     """Conteggi della domanda (domanda/) pubblicati solo da questo numero di nuclei in su: almeno 3 (regole
     Sistan sul segreto statistico); si può solo alzare."""
+    segnalazioni: Segnalazioni | None = None
+    """Come segnalare una correzione: ogni pagina di servizio vi rimanda con l'id del servizio."""
 
 
 class Ambito(Record):
@@ -140,6 +151,12 @@ class Servizio(Record):
     a_chi_e_rivolto: Testo | None = None
     come_accedere: Testo | None = None
     cosa_serve: Testo | None = None
+    cosa_si_ottiene: Testo | None = None
+    """Che cosa riceve la persona: una prestazione, un contributo, un accompagnamento."""
+    tempi: Testo | None = None
+    """Tempi di attesa, di risposta e scadenze (es. «primo colloquio entro 10 giorni»)."""
+    lingue: list[TestoBreve] = Field(default_factory=list)
+    """Lingue in cui il servizio può essere svolto, oltre all'italiano (es. «inglese», «arabo»)."""
     costo: Costo | None = None
     stato: StatoServizio
     """«non_presente»: sostegno necessario ma non disponibile sul territorio (domanda inevasa)."""

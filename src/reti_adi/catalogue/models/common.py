@@ -84,6 +84,8 @@ class Sede(Record):
     note_orari: TestoBreve | None = None
     coordinate: Coordinate | None = None
     accessibile: bool | None = None
+    contatti: Contatti | None = None
+    """Recapiti della sede, se diversi da quelli del servizio: il sito li mostra prima di quelli dell'ente."""
     """Sede accessibile a persone con disabilità motoria."""
 
 

@@ -11,6 +11,8 @@ from reti_adi.catalogue.vocabularies import comuni, vocabulary
 from reti_adi.publish import api_models as m
 from reti_adi.publish.context import BuildContext
 from reti_adi.site.jsonld import government_service
+from reti_adi.site.pages.contacts import contact_card
+from reti_adi.site.pages.report import report_channels
 from reti_adi.site.pages.common import Section, by_name, data_it, fragment, page_env, title_json
 from reti_adi.site.pages.planning import write_planning_pages
 from reti_adi.site.pages.protocols import ente_sections, write_protocol_pages
@@ -60,13 +62,21 @@ class PageWriter:
         write_planning_pages(self)
         self.comuni()
         self.da_verificare()
+        self.segnala()
         return self.pages
 
     def services(self) -> None:
+        from datetime import timedelta
+
+        stale = self.ctx.date - timedelta(days=365)
+        channels = report_channels(self.catalogue)
         for s in self.details.values():
             self.render(f"servizi/{s.id}.md", "servizio.html.j2", s=s, title_json=title_json(s.denominazione),
                         jsonld=Markup(government_service(s, self.ctx, self.catalogue)),
-                        origine=self.ctx.source_page(s.id))
+                        origine=self.ctx.source_page(s.id),
+                        card=contact_card(s, self.catalogue), overdue=s.ultima_verifica < stale, place=_place(s),
+                        report_form=channels.form_link(s.id, s.denominazione),
+                        report_mail=channels.mail_link(s.id, s.denominazione))
 
     def _grouped_by_tipologia(self, services: list[m.ServizioDettaglio], caption: str) -> list[Section]:
         groups: dict[str, list] = defaultdict(list)
@@ -197,6 +207,10 @@ class PageWriter:
                     for ente, items in sorted(rows.items(), key=lambda kv: names.get(kv[0], kv[0]).casefold())]
         self.lista("da-verificare.md", "Da verificare", sections, intro)
 
+    def segnala(self) -> None:
+        channels = report_channels(self.catalogue)
+        self.lista("segnala.md", "Segnala un errore", [], fragment(SEGNALA_INTRO, channels=channels, page="segnala/"))
+
     def comuni(self) -> None:
         by_comune: dict[str, list] = defaultdict(list)
         for s in self.details.values():
@@ -219,6 +233,17 @@ class PageWriter:
                          "cells": [comune.sigla_provincia, code, ambito_of[code].denominazione, len(services)]})
         self.indice("comuni/index.md", "Comuni", "Comuni del catalogo",
                     ["Comune", "Provincia", "Codice ISTAT", "Ambito", "Servizi"], rows)
+
+
+def _place(s: m.ServizioDettaglio) -> str:
+    """Where the service is, in a few words for a search result: its sedi's comuni, else the area served."""
+    names = list(dict.fromkeys(sede.comune for sede in s.sedi))
+    if names:
+        return ", ".join(names)
+    if s.territorio.tutto_ambito:
+        return f"tutto l'ambito {s.territorio.ambito.denominazione}"
+    served = [comuni()[c].denominazione for c in s.territorio.comuni_istat]
+    return ", ".join(served[:3]) + (f" e altri {len(served) - 3}" if len(served) > 3 else "")
 
 
 def _freshness_rows(writer: "PageWriter") -> dict[str, list[tuple[str, str, str, str]]]:
@@ -295,6 +320,16 @@ COMUNE_INTRO = """<p>Servizi attivi, sospesi o necessari ma non presenti per chi
 VERIFICARE_INTRO = """<p>Le informazioni che ogni ente dovrebbe confermare al segretariato sociale, alla data del
 {{ today | data }}: servizi non verificati da oltre 12 mesi, servizi finanziati da fonti terminate e protocolli
 in scadenza entro 60 giorni. {% if total %}Da verificare: {{ total }}.{% else %}Non c'è nulla da verificare.{% endif %}</p>"""
+
+SEGNALA_INTRO = """<p>Un orario cambiato, un telefono che non risponde, un servizio sospeso o chiuso: segnalalo a chi
+cura il catalogo, che verifica con l'ente e corregge la scheda. Dalla pagina di ogni servizio il collegamento
+«Segnala un errore» indica già di quale servizio si tratta.</p>
+{% if channels.url %}<p><a href="{{ channels.url | replace('{servizio}', '') | replace('{titolo}', '') }}" rel="nofollow noopener">Modulo per le segnalazioni</a></p>{% endif %}
+{% if channels.email %}<p>Email: <a href="mailto:{{ channels.email }}">{{ channels.email }}</a></p>{% endif %}
+{% if not channels.any %}<p>Scrivi all'ente che pubblica il catalogo, indicato nella pagina <a href="{{ url(page, 'licenza/') }}">Licenza e note legali</a>.</p>{% endif %}
+<p>Non scrivere nella segnalazione dati personali delle persone che segui: basta il nome del servizio e che cosa
+non è corretto. Le stesse vie valgono per segnalare un ostacolo di accessibilità del sito (vedi la
+<a href="{{ url(page, 'accessibilita/') }}">dichiarazione di accessibilità</a>).</p>"""
 
 VERIFICARE_TABLE = """<p><a href="{{ url(page, 'enti/' ~ ente ~ '/') }}">Scheda dell'ente</a></p>
 <table><caption>Da verificare per {{ name }}</caption>

@@ -15,6 +15,7 @@ from markupsafe import Markup
 from reti_adi.catalogue.models.common import GIORNI
 from reti_adi.catalogue.vocabularies import comuni
 from reti_adi.publish import api_models as m
+from reti_adi.site.pages.contacts import tel_href
 from reti_adi.site.render import relative_url, templates
 
 STATI = {"attivo": "Attivo", "sospeso": "Sospeso", "cessato": "Cessato", "non_presente": "Non presente"}
@@ -38,10 +39,26 @@ def orari(sede: m.SedeOut) -> list[tuple[str, str]]:
     return [(GIORNI_LABEL[g], ", ".join(sorted(by_day[g]))) for g in GIORNI if g in by_day]
 
 
+def orari_brevi(sede: m.SedeOut) -> str:
+    """The week in one line, as the data groups it: «martedì e venerdì 8:30–12:30 · sabato 9:00–12:00»."""
+    parts = []
+    for fascia in sede.orari:
+        days = [GIORNI_LABEL[g].lower() for g in GIORNI if g in fascia.giorni]
+        named = days[0] if len(days) == 1 else ", ".join(days[:-1]) + " e " + days[-1]
+        parts.append(f"{named} {fascia.dalle}–{fascia.alle}")
+    return " · ".join(parts)
+
+
+def orari_json(sede: m.SedeOut) -> str:
+    """The opening hours for the page's script («aperto ora, chiude alle…»): days and HH:MM only."""
+    return json.dumps([{"giorni": f.giorni, "dalle": f.dalle, "alle": f.alle} for f in sede.orari],
+                      separators=(",", ":"))
+
+
 @cache
 def page_env():
     env = templates()
-    env.globals.update(STATI=STATI, url=relative_url, orari=orari,
+    env.globals.update(STATI=STATI, url=relative_url, orari=orari, orari_json=orari_json, orari_brevi=orari_brevi, tel=tel_href,
                        comune_name=lambda code: comuni()[code].denominazione)
     env.filters["data"] = data_it
     return env
