@@ -16,6 +16,17 @@ const regionSelect = document.getElementById("ra-f-regione");
 const regionField = document.getElementById("ra-campo-regione");
 const regionNote = document.getElementById("ra-nota-regione");
 const selects = Array.from(form.querySelectorAll("select[data-filtro]"));
+const statusSelect = document.getElementById("ra-f-stato");
+const filterBox = document.getElementById("ra-filtri-box");
+const filterCount = document.getElementById("ra-filtri-attivi");
+const onlyActive = document.getElementById("ra-solo-attivi");
+const widen = document.getElementById("ra-tutti-gli-stati");
+// Chi cerca per una famiglia vuole i servizi attivi: «Attivo» è scelto in partenza, e un pulsante
+// accanto ai risultati allarga la ricerca. Nell'indirizzo «stato=tutti» vuol dire nessun filtro di stato.
+const DEFAULT_STATUS = "Attivo";
+const ALL_STATUSES = "tutti";
+// Sul telefono i filtri stanno chiusi dietro un solo controllo; sugli schermi larghi restano aperti.
+filterBox.open = window.matchMedia("(min-width: 60em)").matches;
 
 let regions = null;
 let loaded = { valori: {}, ambiti_dei_comuni: {} };
@@ -136,6 +147,48 @@ function safeExcerpt(html) {
   return out;
 }
 
+const BADGES = { Attivo: "attivo", Sospeso: "sospeso", Cessato: "cessato", "Non presente": "non_presente" };
+
+function fact(label, value) {
+  const line = document.createElement("p");
+  line.className = "ra-risultato__fatto";
+  const name = document.createElement("span");
+  name.className = "ra-risultato__etichetta";
+  name.textContent = `${label} `;
+  line.append(name);
+  if (value instanceof Node) line.append(value);
+  else line.append(value);
+  return line;
+}
+
+// The essentials a worker needs on a phone: status, ente, where, a number to call.
+function card(item) {
+  const box = document.createElement("div");
+  box.className = "ra-risultato__scheda";
+  const filters = item.filters || {};
+  const meta = item.meta || {};
+  const status = (filters.stato || [])[0];
+  const head = document.createElement("p");
+  head.className = "ra-risultato__meta";
+  if (status) {
+    const badge = document.createElement("span");
+    badge.className = `ra-badge ra-badge--${BADGES[status] || "attivo"}`;
+    badge.textContent = status;
+    head.append(badge, " ");
+  }
+  if (filters.tipologia && filters.tipologia.length) head.append(filters.tipologia.join(", "));
+  box.append(head);
+  if (filters.ente && filters.ente.length) box.append(fact("Ente:", filters.ente.join(", ")));
+  if (meta.comune) box.append(fact("Dove:", meta.comune));
+  if (meta.telefono) {
+    const phone = document.createElement("a");
+    phone.href = `tel:${(meta.telefono_link || meta.telefono).replace(/[^0-9+]/g, "")}`;
+    phone.textContent = meta.telefono;
+    box.append(fact("Telefono:", phone));
+  }
+  return box;
+}
+
 async function renderMore() {
   const batch = current.slice(shown, shown + PAGE_SIZE);
   shown += batch.length;
@@ -149,17 +202,7 @@ async function renderMore() {
     heading.className = "ra-risultato__titolo";
     heading.append(link);
     li.append(heading);
-    const facts = [];
-    for (const key of ["stato", "tipologia", "ente"]) {
-      const values = item.filters && item.filters[key];
-      if (values && values.length) facts.push(values.join(", "));
-    }
-    if (facts.length) {
-      const meta = document.createElement("p");
-      meta.className = "ra-risultato__meta";
-      meta.textContent = facts.join(" · ");
-      li.append(meta);
-    }
+    li.append(card(item));
     if (item.excerpt) li.append(safeExcerpt(item.excerpt));
     list.append(li);
   }
@@ -171,17 +214,25 @@ async function runSearch(updateUrl = true) {
   const query = input.value.trim();
   const filters = activeFilters();
   const region = regions.regioni.length > 1 ? regionSelect.value : "";
+  const chosen = Object.keys(filters).length;
+  filterCount.textContent = chosen ? `(${plural(chosen, "attivo", "attivi")})` : "";
   if (updateUrl) {
     const params = new URLSearchParams();
     if (query) params.set("q", query);
     if (region) params.set("regione", region);
-    for (const [key, value] of Object.entries(filters)) params.set(key, value);
+    for (const [key, value] of Object.entries(filters)) {
+      if (!(key === "stato" && value === DEFAULT_STATUS)) params.set(key, value);
+    }
+    if (!filters.stato) params.set("stato", ALL_STATUSES);
     const search = params.toString();
     history.replaceState(null, "", search ? `?${search}` : window.location.pathname);
   }
-  if (!query && Object.keys(filters).length === 0) {
+  onlyActive.hidden = filters.stato !== DEFAULT_STATUS;
+  const searching = Object.keys(filters).filter((key) => !(key === "stato" && filters.stato === DEFAULT_STATUS));
+  if (!query && searching.length === 0) {
     list.replaceChildren();
     more.hidden = true;
+    onlyActive.hidden = true;
     status.textContent = "Scrivi una parola o scegli un filtro.";
     return;
   }
@@ -214,11 +265,12 @@ form.addEventListener("submit", (event) => {
 });
 form.addEventListener("reset", () => {
   setTimeout(async () => {
-    fillFilters(await valuesFor(currentRegion()), {});
+    fillFilters(await valuesFor(currentRegion()), { stato: DEFAULT_STATUS });
     await runSearch();
   }, 0);
 });
 regionSelect.addEventListener("change", async () => {
+  clearTimeout(typing);
   const kept = chosenValues();
   for (const name of ["comune", "ambito", "ente", "fonte"]) delete kept[name];
   try {
@@ -228,13 +280,23 @@ regionSelect.addEventListener("change", async () => {
     failed(error);
   }
 });
-for (const select of selects) select.addEventListener("change", () => runSearch().catch(failed));
 let typing = null;
+// a menu changed while the words were still being typed: one search, with the menu's value
+for (const select of selects) {
+  select.addEventListener("change", () => {
+    clearTimeout(typing);
+    runSearch().catch(failed);
+  });
+}
 input.addEventListener("input", () => {
   clearTimeout(typing);
   typing = setTimeout(() => runSearch().catch(failed), 300);
 });
 more.addEventListener("click", () => renderMore().catch(failed));
+widen.addEventListener("click", () => {
+  statusSelect.value = "";
+  runSearch().catch(failed);
+});
 
 (async () => {
   const params = new URLSearchParams(window.location.search);
@@ -249,6 +311,8 @@ more.addEventListener("click", () => renderMore().catch(failed));
     regionField.hidden = false;
   }
   const wanted = Object.fromEntries(selects.map((select) => [select.name, params.get(select.name) || ""]));
+  const status = params.get("stato");
+  wanted.stato = status === null ? DEFAULT_STATUS : status === ALL_STATUSES ? "" : status;
   fillFilters(await valuesFor(currentRegion()), wanted);
   await runSearch(false);
 })().catch(failed);

@@ -125,7 +125,7 @@ def test_more_results_button_appears_only_when_there_are_more(page, site_server)
     page.wait_for_load_state("networkidle")
     more = page.locator("#ra-altri")
     assert not more.is_visible()
-    page.goto(f"{site_server}/cerca/?stato=Attivo")
+    page.goto(f"{site_server}/cerca/?stato=tutti&ambito=Ambito territoriale sociale Pianura Est (esempio)")
     page.wait_for_function("document.getElementById('ra-stato-ricerca').textContent.includes('trovat')")
     total = int(page.locator("#ra-stato-ricerca").inner_text().split()[0])
     assert total > 10 and page.locator("#ra-risultati li").count() == 10
@@ -168,3 +168,42 @@ def test_report_link_carries_the_service_id(page, site_server):
     href = mail.get_attribute("href")
     assert href.startswith("mailto:catalogo.sociale@unionerenogalliera.example.it?subject=")
     assert "%5Bemporio-solidale%5D" in href and "Servizio%3A%20emporio-solidale" in href
+
+
+def _searched(tab) -> None:
+    tab.wait_for_function("document.getElementById('ra-stato-ricerca').textContent.includes('trovat')")
+
+
+def test_search_on_a_phone_active_services_first_with_cards(page, site_server):
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(f"{site_server}/cerca/?comune=Molinella")
+    _searched(page)
+    assert page.locator("#ra-filtri-box").evaluate("box => box.open") is False
+    assert page.locator("#ra-filtri-box > summary").inner_text().startswith("Filtri (2 attivi)")
+    assert page.locator("#ra-f-comune").is_hidden()
+    badges = page.locator("#ra-risultati .ra-badge").all_inner_texts()
+    assert badges and set(badges) == {"Attivo"}
+    first = page.locator("#ra-risultati > li").first
+    assert first.locator(".ra-risultato__fatto", has_text="Ente:").count() == 1
+    assert first.locator("a[href^='tel:+39']").count() == 1
+    active = int(page.locator("#ra-stato-ricerca").inner_text().split()[0])
+    page.get_by_role("button", name="Mostra anche sospesi, cessati e non presenti").click()
+    page.wait_for_function(f"parseInt(document.getElementById('ra-stato-ricerca').textContent) > {active}")
+    assert "stato=tutti" in page.url
+    page.goto(f"{site_server}/cerca/?comune=Molinella&stato=Non+presente")
+    _searched(page)
+    assert set(page.locator("#ra-risultati .ra-badge").all_inner_texts()) == {"Non presente"}
+    # on a desktop the filters are open
+    page.set_viewport_size({"width": 1366, "height": 800})
+    page.reload()
+    _searched(page)
+    assert page.locator("#ra-f-comune").is_visible()
+
+
+def test_home_comune_picker_lands_on_its_services(page, site_server):
+    page.goto(f"{site_server}/")
+    page.get_by_label("I servizi attivi per chi vive a…").select_option("Budrio")
+    page.get_by_role("button", name="Vedi i servizi").click()
+    page.wait_for_url("**/cerca/?comune=Budrio")
+    _searched(page)
+    assert "Doposcuola solidale" in page.locator("#ra-risultati h2 a").all_inner_texts()
