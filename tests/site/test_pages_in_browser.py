@@ -29,6 +29,7 @@ PAGE_KINDS = {
     "guida": "per-le-piattaforme/",
     "accessibilità": "accessibilita/",
     "segnala": "segnala/",
+    "lista per la famiglia": "lista/?s=emporio-solidale,sportello-sociale-budrio",
     "404": "404.html",
 }
 
@@ -207,3 +208,45 @@ def test_home_comune_picker_lands_on_its_services(page, site_server):
     page.wait_for_url("**/cerca/?comune=Budrio")
     _searched(page)
     assert "Doposcuola solidale" in page.locator("#ra-risultati h2 a").all_inner_texts()
+
+
+def _list_names(tab) -> list[str]:
+    tab.locator("#ra-lista[data-pronta='si']").wait_for(state="attached")
+    return tab.locator("#ra-lista h2").all_inner_texts()
+
+
+def test_family_list_survives_a_reload_prints_and_travels_by_link(browser, page, site_server):
+    for service in ("emporio-solidale", "sportello-sociale-budrio"):
+        page.goto(f"{site_server}/servizi/{service}/")
+        page.get_by_role("button", name="Aggiungi alla lista per la famiglia").click()
+        assert page.get_by_role("button", name="Togli dalla lista per la famiglia").is_visible()
+    page.get_by_role("link", name="Vedi la lista (2 servizi)").click()
+    page.wait_for_url("**/lista/")
+    assert _list_names(page) == ["Emporio solidale", "Sportello sociale di Budrio"]
+    page.reload()
+    assert _list_names(page) == ["Emporio solidale", "Sportello sociale di Budrio"]
+    budrio = page.locator("#ra-lista > li").nth(1)
+    assert budrio.locator("a[href='tel:+390516928290']").count() == 1
+    assert "Piazza Filopanti 11" in budrio.inner_text() and "Cosa portare" in budrio.inner_text()
+    # only ids are kept, in this browser
+    assert page.evaluate("localStorage.getItem('reti-adi:lista')") == '["emporio-solidale","sportello-sociale-budrio"]'
+    # printed: the list without the site's chrome
+    page.emulate_media(media="print")
+    assert page.locator(".md-header").is_hidden() and page.locator("#ra-lista-stampa").is_hidden()
+    assert page.locator("#ra-lista h2", has_text="Emporio solidale").is_visible()
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF") and len(pdf) > 5_000
+    page.emulate_media(media="screen")
+    link = page.locator("#ra-lista-link").input_value()
+    assert link.endswith("/lista/?s=emporio-solidale,sportello-sociale-budrio")
+    # another browser, no list of its own: the link shows the same services
+    other = browser.new_context()
+    try:
+        tab = other.new_page()
+        tab.goto(link)
+        assert _list_names(tab) == ["Emporio solidale", "Sportello sociale di Budrio"]
+        assert tab.evaluate("localStorage.getItem('reti-adi:lista')") is None
+        tab.get_by_role("button", name="Salva questa lista in questo browser").click()
+        assert tab.evaluate("JSON.parse(localStorage.getItem('reti-adi:lista')).length") == 2
+    finally:
+        other.close()

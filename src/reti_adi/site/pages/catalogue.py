@@ -63,6 +63,7 @@ class PageWriter:
         self.comuni()
         self.da_verificare()
         self.segnala()
+        self.lista("lista.md", "Lista per la famiglia", [], fragment(LISTA_BODY, page="lista/"))
         return self.pages
 
     def services(self) -> None:
@@ -320,6 +321,21 @@ COMUNE_INTRO = """<p>Servizi attivi, sospesi o necessari ma non presenti per chi
 VERIFICARE_INTRO = """<p>Le informazioni che ogni ente dovrebbe confermare al segretariato sociale, alla data del
 {{ today | data }}: servizi non verificati da oltre 12 mesi, servizi finanziati da fonti terminate e protocolli
 in scadenza entro 60 giorni. {% if total %}Da verificare: {{ total }}.{% else %}Non c'è nulla da verificare.{% endif %}</p>"""
+
+LISTA_BODY = """<p>I servizi scelti per una famiglia mentre consulti il catalogo, con recapiti, indirizzo, orari e
+che cosa portare: da stampare e consegnare, o da condividere con un collegamento. La lista contiene solo i servizi:
+resta in questo browser e nel collegamento, non viene inviata a nessun server. Non aggiungere nomi o altri dati
+della famiglia.</p>
+<p id="ra-lista-nota" role="status"></p>
+<p class="ra-lista-comandi"><button type="button" id="ra-lista-stampa" class="md-button md-button--primary">Stampa la lista</button>
+<button type="button" id="ra-lista-salva" class="md-button" hidden>Salva questa lista in questo browser</button>
+<button type="button" id="ra-lista-svuota" class="md-button" hidden>Svuota la lista</button></p>
+<p class="ra-lista-condividi"><label for="ra-lista-link">Collegamento per condividere la lista</label>
+<input id="ra-lista-link" type="text" readonly>
+<button type="button" id="ra-lista-copia" class="md-button">Copia il collegamento</button></p>
+<ol id="ra-lista" class="ra-lista"></ol>
+<noscript><p>La lista richiede JavaScript: puoi stampare le pagine dei singoli servizi.</p></noscript>
+<script type="module" src="{{ url(page, 'assets/reti-adi/lista.js') }}" data-ra-lista="{{ url(page, '') }}"></script>"""
 
 SEGNALA_INTRO = """<p>Un orario cambiato, un telefono che non risponde, un servizio sospeso o chiuso: segnalalo a chi
 cura il catalogo, che verifica con l'ente e corregge la scheda. Dalla pagina di ogni servizio il collegamento
