@@ -134,11 +134,11 @@ def test_new_fields_and_the_overdue_warning(catalogue_copy, tmp_path, repo_root)
 def test_report_channels_from_the_catalogue_or_the_editor():
     from reti_adi.site.pages.report import ReportChannels
 
-    forge = ReportChannels("https://forge.example/org/catalogo/issues/new?template=correzione.yml&title={titolo}",
+    forge = ReportChannels("https://forge.example/org/catalogo/issues/new?template=correzione.yml&servizio={servizio}",
                            None)
     link = forge.form_link("emporio-solidale", "Emporio solidale")
     assert link == ("https://forge.example/org/catalogo/issues/new?template=correzione.yml"
-                    "&title=Correzione%3A%20Emporio%20solidale")
+                    "&servizio=emporio-solidale")
     plain = ReportChannels("https://moduli.example/segnala?fonte=catalogo", None)
     assert plain.form_link("a-b", "x") == "https://moduli.example/segnala?fonte=catalogo&servizio=a-b"
     assert ReportChannels(None, None).form_link("a", "x") is None

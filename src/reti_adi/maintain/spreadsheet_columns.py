@@ -40,6 +40,9 @@ SERVIZI = [
     Column("A chi è rivolto", "a_chi_e_rivolto", aliases=("destinatari",)),
     Column("Come accedere", "come_accedere"),
     Column("Cosa serve", "cosa_serve", aliases=("documenti",)),
+    Column("Cosa si ottiene", "cosa_si_ottiene"),
+    Column("Tempi", "tempi", aliases=("tempi di attesa",)),
+    Column("Lingue", "lingue", "list", aliases=("lingue parlate",)),
     Column("Costo", "costo.tipo"),
     Column("Costo - dettagli", "costo.descrizione"),
     Column("Stato", "stato"),
@@ -66,6 +69,8 @@ SEDE_SU_SERVIZI = [
     Column("Sede - latitudine", "sedi.0.coordinate.lat", "float"),
     Column("Sede - longitudine", "sedi.0.coordinate.lon", "float"),
     Column("Sede - accessibile", "sedi.0.accessibile", "bool"),
+    Column("Sede - telefono", "sedi.0.contatti.telefono"),
+    Column("Sede - email", "sedi.0.contatti.email"),
 ]
 
 # One row per sede: «ID servizio» says whose, «Sede n.» the order (1 = the first shown).
@@ -81,6 +86,8 @@ SEDI = [
     Column("Latitudine", "coordinate.lat", "float", aliases=("lat",)),
     Column("Longitudine", "coordinate.lon", "float", aliases=("lon",)),
     Column("Accessibile", "accessibile", "bool"),
+    Column("Telefono", "contatti.telefono"),
+    Column("Email", "contatti.email", aliases=("e-mail",)),
 ]
 SEDI_TITLE = "Sedi"
 

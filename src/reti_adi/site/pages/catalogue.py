@@ -340,7 +340,7 @@ della famiglia.</p>
 SEGNALA_INTRO = """<p>Un orario cambiato, un telefono che non risponde, un servizio sospeso o chiuso: segnalalo a chi
 cura il catalogo, che verifica con l'ente e corregge la scheda. Dalla pagina di ogni servizio il collegamento
 «Segnala un errore» indica già di quale servizio si tratta.</p>
-{% if channels.url %}<p><a href="{{ channels.url | replace('{servizio}', '') | replace('{titolo}', '') }}" rel="nofollow noopener">Modulo per le segnalazioni</a></p>{% endif %}
+{% if channels.url %}<p><a href="{{ channels.url | replace('{servizio}', '') }}" rel="nofollow noopener">Modulo per le segnalazioni</a></p>{% endif %}
 {% if channels.email %}<p>Email: <a href="mailto:{{ channels.email }}">{{ channels.email }}</a></p>{% endif %}
 {% if not channels.any %}<p>Scrivi all'ente che pubblica il catalogo, indicato nella pagina <a href="{{ url(page, 'licenza/') }}">Licenza e note legali</a>.</p>{% endif %}
 <p>Non scrivere nella segnalazione dati personali delle persone che segui: basta il nome del servizio e che cosa

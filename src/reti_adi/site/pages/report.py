@@ -1,5 +1,6 @@
 """«Segnala un errore»: where a reader reports outdated information, prefilled with the service id.
 
+Only the id goes into the link, never the service's name: the id is validated, a name is free text.
 The channel is the catalogue's (catalogo.yaml, `segnalazioni`: a form or issue-form address and/or
 an e-mail); without one, the publishing ente's e-mail. The id is the only thing put in the link:
 the reader writes the rest, and nothing about a family belongs there.
@@ -25,9 +26,8 @@ class ReportChannels:
     def form_link(self, service_id: str, title: str) -> str | None:
         if not self.url:
             return None
-        if "{servizio}" in self.url or "{titolo}" in self.url:
-            return self.url.replace("{servizio}", quote(service_id, safe="")).replace(
-                "{titolo}", quote(f"Correzione: {title}", safe=""))
+        if "{servizio}" in self.url:
+            return self.url.replace("{servizio}", quote(service_id, safe=""))
         parts = urlsplit(self.url)
         query = "&".join(q for q in (parts.query, urlencode({"servizio": service_id})) if q)
         return urlunsplit(parts._replace(query=query))
@@ -35,7 +35,7 @@ class ReportChannels:
     def mail_link(self, service_id: str, title: str) -> str | None:
         if not self.email:
             return None
-        subject = f"Correzione al catalogo: {title} [{service_id}]"
+        subject = f"Correzione al catalogo: servizio {service_id}"
         body = (f"Servizio: {service_id}\nCosa non è corretto (orari, recapiti, stato, altro):\n\n"
                 "Come lo sai (es. telefonata all'ente, sito dell'ente):\n\n"
                 "Non scrivere dati personali delle persone che segui.")
