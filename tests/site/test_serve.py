@@ -93,15 +93,18 @@ def test_sigterm_during_a_build_leaves_no_staging_folder(catalogue_copy):
     proc = subprocess.Popen([sys.executable, "-c", "from reti_adi.cli import main; main()", "serve",
                              str(catalogue_copy), "--porta", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
+    def staging() -> list:  # where publish/output_dir.py stages a build
+        return list(catalogue_copy.glob(".reti-adi-build/**/nuovo-*"))
+
     try:
         deadline = time.monotonic() + 60
-        while not list(catalogue_copy.glob(".build-nuovo-*")) and time.monotonic() < deadline:
+        while not staging() and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert list(catalogue_copy.glob(".build-nuovo-*")), "la build non è partita"
+        assert staging(), "la build non è partita"
         proc.send_signal(signal.SIGTERM)
         out, err = proc.communicate(timeout=60)
     finally:
         proc.kill()
     assert "Fermato." in out, out + err
     assert "Traceback" not in err and "Error" not in err, err
-    assert not list(catalogue_copy.glob(".build-*")), list(catalogue_copy.iterdir())
+    assert not staging() and not list(catalogue_copy.glob(".build-*")), list(catalogue_copy.iterdir())
