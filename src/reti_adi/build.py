@@ -113,18 +113,22 @@ def step_hsds(state: BuildState) -> None:
         if namespace is None:  # no namespace, no stable UUIDs: check already warns
             return
         global_of = catalogue_ids(namespace)
-    write_files(state.staging / HSDS_DIR, build_hsds(state.catalogue, state.context, global_of).files)
+    modified = {i: d.modificato_il for i, d in state.api.details.items() if d.modificato_il}
+    write_files(state.staging / HSDS_DIR, build_hsds(state.catalogue, state.context, global_of, modified).files)
 
 
 def step_dcat(state: BuildState) -> None:
-    from reti_adi.publish.dcat import build_dcat
+    from reti_adi.publish.dcat import PublicationDates, build_dcat
 
     data = state.staging / DATA_DIR
     entries = {name: f"../{path}" if (state.staging / path).is_file() else None
                for name, path in (("api", f"{API_DIR}/index.json"), ("hsds", "api/hsds/index.json"))}
     package = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
     sizes = {p.name: p.stat().st_size for p in data.iterdir() if p.is_file()}
-    write_files(data, build_dcat(state.catalogue, state.context, package, sizes, entries["api"], entries["hsds"]))
+    feed = state.api.feed
+    dates = PublicationDates(issued=feed.started, modified=feed.latest.data)
+    write_files(data, build_dcat(state.catalogue, state.context, package, sizes, entries["api"], entries["hsds"],
+                                 dates))
 
 
 def step_site(state: BuildState) -> None:

@@ -10,7 +10,10 @@ what a harvester will miss.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from datetime import date
 from urllib.parse import urljoin
+
 from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL
 
@@ -49,6 +52,14 @@ PREFIXES = {"dcat": DCAT, "dct": DCTERMS, "foaf": FOAF, "vcard": VCARD, "dcatapi
             "xsd": XSD, "dcatap": DCATAP}
 KEYWORDS = ("Assegno di Inclusione", "servizi sociali", "Patto per l'inclusione", "welfare locale",
             "ambito territoriale sociale")
+
+
+@dataclass(frozen=True, slots=True)
+class PublicationDates:
+    issued: date | None
+    """The first publication (change set 1 of the change log)."""
+    modified: date
+    """The publication that last changed any record (the latest change set), not the build's date."""
 
 
 def publisher(catalogue: Catalogue):
@@ -95,16 +106,19 @@ def _distribution(g: Graph, iri: _Iri, name: str, title: str, description: str, 
 
 
 def build_graph(catalogue: Catalogue, ctx: BuildContext, package: dict, sizes: dict[str, int],
-                api_entry: str | None, hsds_entry: str | None) -> Graph:
+                api_entry: str | None, hsds_entry: str | None, dates: PublicationDates | None = None) -> Graph:
     """package: the datapackage.json descriptor; sizes: bytes of each file in dati/;
-    *_entry: paths relative to dati/ of the APIs' entry points, None when not published."""
+    *_entry: paths relative to dati/ of the APIs' entry points, None when not published;
+    dates: from the change log, so a rebuild of unchanged data does not look like new data to a harvester."""
     meta = catalogue.meta.model if catalogue.meta else None
     editore = publisher(catalogue)
     iri = _Iri(ctx.site_url)
     g = Graph(bind_namespaces="core")
     for prefix, namespace in PREFIXES.items():
         g.bind(prefix, namespace)
-    modified = Literal(ctx.date.isoformat(), datatype=XSD.date)
+    dates = dates or PublicationDates(issued=None, modified=ctx.date)
+    modified = Literal(dates.modified.isoformat(), datatype=XSD.date)
+    issued = Literal(dates.issued.isoformat(), datatype=XSD.date) if dates.issued else None
     description = (meta.descrizione if meta and meta.descrizione else ctx.title)
 
     agent = iri.node("editore")
@@ -143,6 +157,8 @@ def build_graph(catalogue: Catalogue, ctx: BuildContext, package: dict, sizes: d
     g.add((dataset, DCTERMS.title, Literal(ctx.title, lang="it")))
     g.add((dataset, DCTERMS.description, Literal(description, lang="it")))
     g.add((dataset, DCTERMS.modified, modified))
+    if issued is not None:
+        g.add((dataset, DCTERMS.issued, issued))
     g.add((dataset, DCAT.theme, THEME_SOCI))
     g.add((dataset, DCTERMS.accrualPeriodicity, FREQUENCY_IRREGULAR))
     g.add((dataset, DCTERMS.language, ITALIAN))
@@ -189,6 +205,8 @@ def build_graph(catalogue: Catalogue, ctx: BuildContext, package: dict, sizes: d
     g.add((catalog, DCTERMS.title, Literal(ctx.title, lang="it")))
     g.add((catalog, DCTERMS.description, Literal(description, lang="it")))
     g.add((catalog, DCTERMS.modified, modified))
+    if issued is not None:
+        g.add((catalog, DCTERMS.issued, issued))
     g.add((catalog, DCTERMS.language, ITALIAN))
     g.add((catalog, DCTERMS.spatial, ITALY))
     g.add((catalog, DCTERMS.license, licence))
@@ -201,7 +219,6 @@ def build_graph(catalogue: Catalogue, ctx: BuildContext, package: dict, sizes: d
     return g
 
 
-
 def _ordered(value):
     """JSON-LD values are unordered sets (no @list here): sort them so the bytes never vary."""
     if isinstance(value, dict):
@@ -212,13 +229,14 @@ def _ordered(value):
 
 
 def build_dcat(catalogue: Catalogue, ctx: BuildContext, package: dict, sizes: dict[str, int],
-               api_entry: str | None = None, hsds_entry: str | None = None) -> dict[str, bytes]:
+               api_entry: str | None = None, hsds_entry: str | None = None,
+               dates: PublicationDates | None = None) -> dict[str, bytes]:
     """Name under dati/ -> the same graph as Turtle and as JSON-LD.
 
     RDF/XML is not published: rdflib writes it in an order that changes from run to run, and a
     build must give the same bytes for the same input (harvesters read Turtle as well).
     """
-    graph = build_graph(catalogue, ctx, package, sizes, api_entry, hsds_entry)
+    graph = build_graph(catalogue, ctx, package, sizes, api_entry, hsds_entry, dates)
     context = {prefix: str(namespace) for prefix, namespace in graph.namespaces() if prefix in PREFIXES}
     jsonld = json.loads(graph.serialize(format="json-ld", context=context, auto_compact=True))
     return {"dcat.ttl": graph.serialize(format="turtle", encoding="utf-8"),

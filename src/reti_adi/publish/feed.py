@@ -52,6 +52,8 @@ class Feed:
     """The change set this build appended; None when nothing changed."""
     latest: m.InsiemeModifiche | None = None
     sequence: int = 0
+    started: dt.date | None = None
+    """The date of change set 1: when the catalogue was first published (DCAT's dct:issued)."""
 
 
 def _any(variazioni: dict[str, m.Variazioni]) -> bool:
@@ -86,6 +88,7 @@ def build_feed(current: dict[str, dict[str, str]], previous: PreviousPublication
         entries.append(m.VoceModifiche(sequenza=feed.added.sequenza, data=date, percorso=relative,
                                        sha256=hashlib.sha256(content).hexdigest()))
     feed.sequence = len(entries)
+    feed.started = entries[0].data
     feed.latest = feed.added or m.InsiemeModifiche.model_validate_json(feed.files[f"{FEED_DIR}/{feed.sequence}.json"])
     index_namespace = previous.feed.id_catalogo if feed.added is None and previous and previous.feed else namespace
     feed.files[f"{FEED_DIR}/index.json"] = dump(m.IndiceModifiche(

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from functools import partial
 
 from reti_adi.catalogue.models.common import GIORNI
@@ -108,8 +109,9 @@ class HsdsPublication:
 
 
 class _Exporter:
-    def __init__(self, catalogue: Catalogue, ctx: BuildContext, ids: Ids):
+    def __init__(self, catalogue: Catalogue, ctx: BuildContext, ids: Ids, modified: Mapping[str, date]):
         self.catalogue = catalogue
+        self.modified = modified
         self.ctx = ctx
         self.ids = ids
         self.istat = comuni()
@@ -280,6 +282,7 @@ class _Exporter:
             "application_process": s.come_accedere, "eligibility_description": s.a_chi_e_rivolto,
             "fees_description": s.costo.descrizione if s.costo else None,
             "assured_date": s.ultima_verifica.isoformat(),
+            "last_modified": f"{self.modified[s.id].isoformat()}T00:00:00.000Z" if s.id in self.modified else None,
             "phones": self.phone(service_uuid, contatti.telefono if contatti else None, service_id=service_uuid),
             "contacts": contacts, "service_areas": [service_area], "funding": funding, "cost_options": cost_options,
             "required_documents": [{"id": self.ids.child(service_uuid, "documenti"), "service_id": service_uuid,
@@ -320,14 +323,17 @@ def _slim(service: dict) -> dict:
                                      for a in service["attributes"]])
 
 
-def build_hsds(catalogue: Catalogue, ctx: BuildContext, global_of: GlobalOf) -> HsdsPublication:
+def build_hsds(catalogue: Catalogue, ctx: BuildContext, global_of: GlobalOf,
+               modified: Mapping[str, date] | None = None) -> HsdsPublication:
     """Path under api/hsds/ -> content, mirroring the HSDS API paths as static files.
 
     global_of: each record's global id, catalogue_ids(namespace) for an ambito's build, or the ids
     a regional portal kept from its sources (so the portal's UUIDs are the ambiti's own). A record
     without one has no stable UUID and is left out, with the services of an ente left out.
+    modified: service id -> `modificato_il` of the JSON API, HSDS's last_modified (the change log's date,
+    so it moves only when the published service changes).
     """
-    exporter = _Exporter(catalogue, ctx, Ids(global_of))
+    exporter = _Exporter(catalogue, ctx, Ids(global_of), modified or {})
     pub = HsdsPublication()
     for name in TAXONOMIES:  # every term, used or not: a platform can map the whole vocabulary
         for code in vocabulary(name).codes:
