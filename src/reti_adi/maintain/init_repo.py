@@ -36,8 +36,23 @@ class InitError(Exception):
     pass
 
 
-def init_repository(target: Path, title: str | None = None) -> list[Path]:
+DEFAULT_PACKAGE = "reti-adi @ git+https://github.com/reti-adi/reti-adi@v0.1.0"
+PACKAGE_SPEC = re.compile(r"[A-Za-z0-9 @:/._+=<>!~,\-\[\]#%]{1,300}")
+"""What pip accepts as a requirement or a path, and nothing that could end a YAML or shell string."""
+
+
+def _pin_package(text: str, spec: str) -> str:
+    """The one place the templates say where reti-adi comes from: RETI_ADI_PACCHETTO, and the README's pip line."""
+    text = re.sub(r'^(\s*RETI_ADI_PACCHETTO: ).*$', lambda m: m.group(1) + json.dumps(spec), text, flags=re.M)
+    return text.replace(f'pip install "{DEFAULT_PACKAGE}"', f'pip install "{spec}"')
+
+
+def init_repository(target: Path, title: str | None = None, package: str | None = None) -> list[Path]:
+    """package: the pip specification the CI templates install (default: the project's repository at a tag)."""
     target = Path(target)
+    if package is not None and not PACKAGE_SPEC.fullmatch(package):
+        raise InitError(f"--pacchetto {package[:80]!r} non è una specifica pip valida: una riga sola, senza "
+                        "virgolette né $ (es. «reti-adi==0.1.0» o «reti-adi @ git+https://…@v0.1.0»)")
     if (target / "catalogo").exists() or (target / "mkdocs.yml").exists():
         raise InitError(f"{target} contiene già un catalogo: init non sovrascrive nulla")
     target.mkdir(parents=True, exist_ok=True)
@@ -74,7 +89,8 @@ def init_repository(target: Path, title: str | None = None) -> list[Path]:
     for source, destination in TEMPLATE_FILES.items():
         path = target / destination
         path.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(templates / source, path)
+        text = (templates / source).read_text(encoding="utf-8")
+        path.write_text(_pin_package(text, package) if package else text, encoding="utf-8")
         written.append(path)
     written += write_schemas(target / "schemas")
     if shutil.which("git") and not (target / ".git").exists():
