@@ -452,13 +452,18 @@ def test_ci_templates_are_valid_yaml_and_call_existing_commands(template):
 
 @pytest.mark.parametrize("template", ["templates/ci/github-actions.yml", "templates/ci/gitlab-ci.yml"])
 def test_ci_templates_install_from_the_repository_at_the_release_tag(template):
-    """reti-adi is not on PyPI: a bare «pip install reti-adi» fails, an unpinned one drifts."""
+    """reti-adi is not on PyPI: a bare «pip install reti-adi» fails, an unpinned one drifts. Every install
+    reads RETI_ADI_PACCHETTO, whose default is this version's tag."""
     from reti_adi import __version__
 
-    installs = [line for line in (REPO / template).read_text(encoding="utf-8").splitlines() if "pip install" in line]
+    text = (REPO / template).read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    spec = (data.get("env") or data.get("variables"))["RETI_ADI_PACCHETTO"]
+    assert spec == f"reti-adi @ git+https://github.com/reti-adi/reti-adi@v{__version__}"
+    installs = [line for line in text.splitlines() if "pip install" in line]
     assert installs
     for line in installs:
-        assert f'"reti-adi @ git+https://github.com/reti-adi/reti-adi@v{__version__}"' in line, line
+        assert line.strip().removeprefix("- ").removeprefix("run: ") == 'pip install "$RETI_ADI_PACCHETTO"', line
 
 
 def test_check_options_used_by_templates_exist():
