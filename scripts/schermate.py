@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Schermate del portale per chi rivede le modifiche: home, Cerca con risultati, un servizio, un comune e
-la lista per la famiglia stampata, a 390 e 1366 px, in Chromium (quello di Debian, /usr/bin/chromium).
+"""Schermate del portale per chi rivede le modifiche: home, Cerca con risultati, un servizio, un comune, una
+tipologia, la mappa delle sedi, la programmazione e la lista per la famiglia stampata, a 390 e 1366 px, in Chromium (quello di Debian, /usr/bin/chromium).
 
     python scripts/schermate.py [--sito build/] [--uscita schermate/]
 
@@ -26,7 +26,12 @@ PAGES = {
     "cerca": "cerca/?comune=Budrio",
     "servizio": "servizi/sportello-sociale-budrio/",
     "comune": "comuni/037008/",
+    "tipologia": "tipologie/d/",
+    "sedi": "ambiti/pianura-est/#sedi",
+    "programmazione": "programmazione/pianura-est/",
 }
+# long pages: the first screen is what a phone shows, the rest is in the tests
+FIRST_SCREEN = {"comune", "tipologia", "sedi", "programmazione"}
 FAMILY_LIST = ("emporio-solidale", "sportello-sociale-budrio", "orientamento-lavoro-cpi")
 
 
@@ -72,7 +77,7 @@ def take(site: Path, out: Path) -> list[Path]:
                     if name == "cerca":
                         page.locator("#ra-risultati li").first.wait_for()
                     target = out / f"{name}-{width}.png"
-                    page.screenshot(path=target, full_page=name != "comune")
+                    page.screenshot(path=target, full_page=name not in FIRST_SCREEN)
                     made.append(target)
                 page.goto(f"{base}/lista/?s={','.join(FAMILY_LIST)}")
                 page.locator("#ra-lista[data-pronta='si']").wait_for(state="attached")

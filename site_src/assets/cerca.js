@@ -178,6 +178,11 @@ function card(item) {
   }
   if (filters.tipologia && filters.tipologia.length) head.append(filters.tipologia.join(", "));
   box.append(head);
+  if (meta.verifica_scaduta) {
+    const warning = fact("Da verificare:", `ultima verifica il ${meta.verifica_scaduta}, più di 12 mesi fa`);
+    warning.classList.add("ra-risultato__verifica");
+    box.append(warning);
+  }
   if (filters.ente && filters.ente.length) box.append(fact("Ente:", filters.ente.join(", ")));
   if (meta.comune) box.append(fact("Dove:", meta.comune));
   if (meta.telefono) {

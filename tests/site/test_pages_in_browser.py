@@ -30,6 +30,8 @@ PAGE_KINDS = {
     "accessibilità": "accessibilita/",
     "segnala": "segnala/",
     "lista per la famiglia": "lista/?s=emporio-solidale,sportello-sociale-budrio",
+    "programmazione": "programmazione/",
+    "programmazione di un ambito": "programmazione/pianura-est/",
     "404": "404.html",
 }
 
@@ -250,3 +252,45 @@ def test_family_list_survives_a_reload_prints_and_travels_by_link(browser, page,
         assert tab.evaluate("JSON.parse(localStorage.getItem('reti-adi:lista')).length") == 2
     finally:
         other.close()
+
+
+def test_service_lists_become_cards_on_a_phone(page, site_server):
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(f"{site_server}/tipologie/d/")
+    cards = page.locator("ul.ra-schede").first
+    assert cards.is_visible() and page.locator("table[data-ra-schede]").first.is_hidden()
+    budrio = cards.locator("li.ra-scheda", has_text="Doposcuola solidale")
+    text = budrio.inner_text()
+    assert "Ente: La Rete Solidale" in text and "Dove: Budrio" in text and "Attivo" in text
+    assert budrio.locator("a[href^='tel:+39']").count() == 1
+    # wider than 480 px: the table, not the cards
+    page.set_viewport_size({"width": 481, "height": 800})
+    assert cards.is_hidden() and page.locator("table[data-ra-schede]").first.is_visible()
+
+
+def test_ambito_map_lists_every_sede_with_a_link_to_openstreetmap(page, site_server):
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(f"{site_server}/ambiti/pianura-est/")
+    drawing = page.get_by_role("img", name="Mappa delle sedi dei servizi dell'ambito Ambito territoriale sociale "
+                                           "Pianura Est (esempio)")
+    assert drawing.is_visible()
+    places = page.locator("#ra-sedi > li")
+    assert places.count() >= 10
+    for index in range(places.count()):
+        link = places.nth(index).get_by_role("link", name="Apri in OpenStreetMap")
+        assert link.get_attribute("href").startswith("https://www.openstreetmap.org/")
+    assert page.locator("svg.ra-mappa circle.ra-mappa__sede").count() == page.locator(
+        "#ra-sedi > li[data-lat]").count()
+
+
+def test_sedi_sort_by_distance_from_a_chosen_comune(page, site_server):
+    page.goto(f"{site_server}/ambiti/pianura-est/")
+    page.get_by_label("Ordina le sedi per distanza da").select_option(label="Molinella")
+    first = page.locator("#ra-sedi > li").first
+    assert "Molinella" in first.locator("p").first.inner_text()
+    distances = [int(t.split("circa ")[1].split(" km")[0].replace("meno di 1", "0"))
+                 for t in page.locator(".ra-sedi__distanza").all_inner_texts()]
+    assert distances == sorted(distances) and distances[-1] > 10
+    assert page.locator("#ra-sedi-stato").inner_text() == "Sedi ordinate per distanza da Molinella."
+    page.get_by_label("Ordina le sedi per distanza da").select_option(value="")
+    assert page.locator(".ra-sedi__distanza").first.is_hidden()

@@ -17,7 +17,7 @@ def test_tables_are_styled_by_the_theme(built_site):
     for relative in ("comuni/037008/index.html", "enti/index.html",
                      "protocolli/accordo-programma-inclusione-adi/index.html"):
         text = _text(built_site, relative)
-        assert "<table>" in text and "<table class" not in text, relative
+        assert re.search(r"<table[\s>]", text) and "<table class" not in text, relative
 
 
 def test_people_read_labels_not_codes(built_site):
@@ -106,7 +106,8 @@ def test_tel_links_dial_from_any_phone():
     assert tel_href("1522") == "tel:1522"
 
 
-def test_new_fields_and_the_overdue_warning(catalogue_copy, tmp_path, repo_root):
+def test_new_fields_and_the_overdue_warning(catalogue_copy, tmp_path, repo_root, monkeypatch):
+    import datetime as dt
     import shutil
 
     from reti_adi.build import build
@@ -119,10 +120,18 @@ def test_new_fields_and_the_overdue_warning(catalogue_copy, tmp_path, repo_root)
     service = catalogue_copy / "catalogo/servizi/emporio-solidale.yaml"
     service.write_text(service.read_text(encoding="utf-8").replace("ultima_verifica: 2026-09-15",
                                                                    "ultima_verifica: 2023-01-10"), encoding="utf-8")
+    # the sources are dated before the last verification: only the reference date makes it overdue
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(dt.datetime(2023, 6, 1, tzinfo=dt.timezone.utc).timestamp())))
     out = tmp_path / "sito"
     build(catalogue_copy, out, today=REFERENCE_DATE)
     page = (out / "servizi/emporio-solidale/index.html").read_text(encoding="utf-8")
     assert "Informazioni da verificare" in page and "10 gennaio 2023" in page
+    # the result card of the search and the cards of the lists say so too
+    assert 'data-pagefind-meta="verifica_scaduta:10 gennaio 2023"' in page
+    tipologia = (out / "tipologie/e/index.html").read_text(encoding="utf-8")
+    cards = [c.split("</li>")[0] for c in tipologia.split('<li class="ra-scheda">')[1:]]
+    cards = [c for c in cards if "servizi/emporio-solidale/" in c]
+    assert len(cards) == 1 and "Da verificare: ultima verifica 10 gennaio 2023" in cards[0]
     assert '<h2 id="cosa-si-ottiene">Cosa si ottiene</h2>' in page and '<h2 id="tempi">Tempi</h2>' in page
     assert "Oltre all'italiano: inglese, francese, arabo." in page
     fresh = (out / "servizi/sportello-sociale-budrio/index.html").read_text(encoding="utf-8")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
+from functools import cached_property
 
 from markupsafe import Markup
 
@@ -13,9 +15,18 @@ from reti_adi.publish.context import BuildContext
 from reti_adi.site.jsonld import government_service
 from reti_adi.site.pages.contacts import contact_card
 from reti_adi.site.pages.report import report_channels
-from reti_adi.site.pages.common import Section, by_name, data_it, fragment, page_env, title_json
+from reti_adi.site.pages.sedi import sedi_section
+from reti_adi.site.pages.common import (Section, by_name, data_it, fragment, page_env, title_json,
+                                        verification_overdue)
 from reti_adi.site.pages.planning import write_planning_pages
 from reti_adi.site.pages.protocols import ente_sections, write_protocol_pages
+
+
+@dataclass(frozen=True, slots=True)
+class Essentials:
+    telefono: str | None
+    place: str
+    overdue: bool
 
 
 class PageWriter:
@@ -42,7 +53,16 @@ class PageWriter:
     def lista(self, path: str, title: str, sections: list[Section], intro: Markup | None = None,
               show_ambito: bool = False) -> None:
         self.render(path, "lista.html.j2", title=title, title_json=title_json(title), intro=intro, sections=sections,
-                    show_ambito=show_ambito)
+                    show_ambito=show_ambito, essentials=self.essentials)
+
+    @cached_property
+    def essentials(self) -> dict[str, Essentials]:
+        """Per service, what a list's card shows on a phone besides name, ente and status."""
+        out = {}
+        for s in self.details.values():
+            card = contact_card(s, self.catalogue)
+            out[s.id] = Essentials(card.telefono, _place(s), verification_overdue(s, self.ctx.today))
+        return out
 
     def indice(self, path: str, title: str, caption: str, headers: list[str], rows: list[dict],
                intro: str | None = None) -> None:
@@ -67,15 +87,12 @@ class PageWriter:
         return self.pages
 
     def services(self) -> None:
-        from datetime import timedelta
-
-        stale = self.ctx.date - timedelta(days=365)
         channels = report_channels(self.catalogue)
         for s in self.details.values():
             self.render(f"servizi/{s.id}.md", "servizio.html.j2", s=s, title_json=title_json(s.denominazione),
                         jsonld=Markup(government_service(s, self.ctx, self.catalogue)),
                         origine=self.ctx.source_page(s.id),
-                        card=contact_card(s, self.catalogue), overdue=s.ultima_verifica < stale, place=_place(s),
+                        card=contact_card(s, self.catalogue), overdue=verification_overdue(s, self.ctx.today), place=_place(s),
                         report_form=channels.form_link(s.id, s.denominazione),
                         report_mail=channels.mail_link(s.id, s.denominazione))
 
@@ -185,10 +202,14 @@ class PageWriter:
             missing = by_name(s for s in services if s.stato == "non_presente")
             capofila = self.catalogue.get("ente", a.ente_capofila)
             page = f"ambiti/{a.id}/"
+            comuni_list = [(c, comuni()[c].denominazione) for c in a.comuni]
             intro = fragment(AMBITO_INTRO, a=a, capofila=capofila, page=page, missing=len(missing),
-                          comuni_list=[(c, comuni()[c].denominazione) for c in a.comuni])
+                             comuni_list=comuni_list)
+            where = Section("Dove sono le sedi", "sedi", html=sedi_section(
+                present, comuni_list, page, f"Mappa delle sedi dei servizi dell'ambito {a.denominazione}"))
             self.lista(f"ambiti/{a.id}.md", a.denominazione,
-                       self._grouped_by_tipologia(present, "Servizi dell'ambito") or [Section(services=[])], intro)
+                       (self._grouped_by_tipologia(present, "Servizi dell'ambito") or [Section(services=[])])
+                       + [where], intro)
             intro_missing = fragment(MISSING_INTRO, a=a, page=f"ambiti/{a.id}/non-presenti/")
             self.lista(f"ambiti/{a.id}/non-presenti.md", f"Servizi non presenti – {a.denominazione}",
                        [Section(services=missing, caption="Sostegni necessari ma non presenti")], intro_missing)
@@ -254,7 +275,7 @@ def _freshness_rows(writer: "PageWriter") -> dict[str, list[tuple[str, str, str,
     today = writer.ctx.today
     rows: dict[str, list] = defaultdict(list)
     for s in writer.details.values():
-        if s.stato != "cessato" and s.ultima_verifica < today - timedelta(days=365):
+        if verification_overdue(s, today):
             rows[s.ente_erogatore.id].append(("Informazioni non verificate da oltre 12 mesi", s.denominazione,
                                               f"servizi/{s.id}/", f"ultima verifica {data_it(s.ultima_verifica)}"))
     for record in writer.catalogue.of("fonte").values():
@@ -307,6 +328,7 @@ AMBITO_INTRO = """<dl class="ra-dl">
 {% if a.descrizione %}{{ a.descrizione | testo }}{% endif %}
 <h2 id="comuni">Comuni</h2>
 <ul class="ra-comuni">{% for code, name in comuni_list %}<li><a href="{{ url(page, 'comuni/' ~ code ~ '/') }}">{{ name }}</a></li>{% endfor %}</ul>
+<p><a href="#sedi">Dove sono le sedi: mappa ed elenco</a></p>
 <p><a href="{{ url(page, 'ambiti/' ~ a.id ~ '/non-presenti/') }}">Servizi necessari ma non presenti nell'ambito: {{ missing }}</a> ·
 <a href="{{ url(page, 'api/v1/ambiti/' ~ a.id ~ '/sostegni.json') }}">Sostegni dell'ambito in JSON</a></p>"""
 

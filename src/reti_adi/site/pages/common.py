@@ -7,7 +7,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 
 from markupsafe import Markup
@@ -17,6 +17,7 @@ from reti_adi.catalogue.vocabularies import comuni
 from reti_adi.publish import api_models as m
 from reti_adi.site.pages.contacts import tel_href
 from reti_adi.site.render import relative_url, templates
+from reti_adi.site.sedi_map import MapPoint, osm_link
 
 STATI = {"attivo": "Attivo", "sospeso": "Sospeso", "cessato": "Cessato", "non_presente": "Non presente"}
 MESI = ("gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre",
@@ -29,6 +30,12 @@ def data_it(value: date | str) -> str:
     if isinstance(value, str):
         value = date.fromisoformat(value)
     return f"{value.day} {MESI[value.month - 1]} {value.year}"
+
+
+def verification_overdue(s: m.ServizioDettaglio, today: date) -> bool:
+    """Last verified more than 12 months before the build's reference date (never the wall clock,
+    never the source commit's date: a build of an old commit judges freshness as of today)."""
+    return s.stato != "cessato" and s.ultima_verifica < today - timedelta(days=365)
 
 
 def orari(sede: m.SedeOut) -> list[tuple[str, str]]:
@@ -55,10 +62,23 @@ def orari_json(sede: m.SedeOut) -> str:
                       separators=(",", ":"))
 
 
+def sede_address(sede: m.SedeOut) -> str:
+    return f"{sede.indirizzo}, {sede.cap} {sede.comune}"
+
+
+def sede_point(sede: m.SedeOut) -> MapPoint | None:
+    return MapPoint(sede.lat, sede.lon) if sede.lat is not None and sede.lon is not None else None
+
+
+def sede_osm(sede: m.SedeOut) -> str:
+    """«Apri in OpenStreetMap»: directions are the user's choice of a link, the page itself asks nothing."""
+    return osm_link(sede_address(sede), sede_point(sede))
+
+
 @cache
 def page_env():
     env = templates()
-    env.globals.update(STATI=STATI, url=relative_url, orari=orari, orari_json=orari_json, orari_brevi=orari_brevi, tel=tel_href,
+    env.globals.update(STATI=STATI, url=relative_url, orari=orari, orari_json=orari_json, orari_brevi=orari_brevi, tel=tel_href, osm=sede_osm,
                        comune_name=lambda code: comuni()[code].denominazione)
     env.filters["data"] = data_it
     return env
