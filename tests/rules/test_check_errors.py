@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +13,8 @@ from reti_adi.check import check
 
 from ..conftest import REFERENCE_DATE, run_cli
 
+VERIFIED = (REFERENCE_DATE - dt.timedelta(days=52)).isoformat()
+"""52 days before the date the suite pins, wherever RETI_ADI_TEST_OGGI moves it: never stale."""
 SERVICE = """\
 id: prova
 denominazione: Servizio di prova
@@ -32,7 +35,7 @@ sedi:
 stato: attivo
 data_avvio: 2024-01-01
 ultima_verifica: 2026-10-01
-"""
+""".replace("2026-10-01", VERIFIED)
 
 
 def service(**replacements: str) -> str:
@@ -201,7 +204,7 @@ def test_a_sede_in_the_same_regione_outside_the_ambito_is_a_warning(catalogue_co
 
 def test_freshness_is_a_warning_not_an_error(catalogue_copy):
     (catalogue_copy / "catalogo/servizi/prova.yaml").write_text(
-        service(**{"ultima_verifica: 2026-10-01": "ultima_verifica: 2024-01-01"}))
+        service(**{f"ultima_verifica: {VERIFIED}": f"ultima_verifica: {REFERENCE_DATE - dt.timedelta(days=700)}"}))
     result = check(catalogue_copy, REFERENCE_DATE)
     assert result.exit_code == 0
     assert any(p.rule == "aggiornamento.verifica" and p.file.endswith("prova.yaml") for p in result.warnings)

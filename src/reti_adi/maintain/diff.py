@@ -140,6 +140,15 @@ def _described(catalogue: Catalogue, kind: str, record) -> RecordChange:
                         ente=getattr(ente, "denominazione", None) or ente_id)
 
 
+def _identities(catalogue: Catalogue, renamed_from: dict[tuple, tuple]) -> dict[str, tuple]:
+    """File -> the record it holds (kind, id), renamed records under their previous id."""
+    out = {}
+    for kind in KIND_BY_NAME:
+        for record in catalogue.of(kind).values():
+            out[record.file] = renamed_from.get((kind, record.id), (kind, record.id))
+    return out
+
+
 def compare(before: Catalogue, after: Catalogue, before_problems: list[Problem], after_problems: list[Problem],
             labels: tuple[str, str]) -> CatalogueDiff:
     diff = CatalogueDiff(*labels)
@@ -175,13 +184,20 @@ def compare(before: Catalogue, after: Catalogue, before_problems: list[Problem],
                 change.changes = changes
                 diff.modified.append(change)
 
-    def key(p: Problem) -> tuple:
-        return (p.file, p.rule, p.field, p.message)
+    # a problem is new unless the same record had it before: a record that was renamed or moved to
+    # another file keeps the warnings it already had (a stale verification is not news after a rename)
+    renamed_from = {(c.kind, c.id): (c.kind, c.renamed_from) for c in diff.renamed}
+    identity_before = _identities(before, {})
+    identity_after = _identities(after, renamed_from)
 
-    seen = {key(p) for p in before_problems}
-    diff.new_warnings = [p for p in after_problems if not p.is_error and key(p) not in seen]
+    def key(p: Problem, identities: dict[str, tuple]) -> tuple:
+        return (identities.get(p.file, p.file), p.rule, p.field, p.message)
+
+    seen = {key(p, identity_before) for p in before_problems}
+    new = [p for p in after_problems if key(p, identity_after) not in seen]
+    diff.new_warnings = [p for p in new if not p.is_error]
     shown = {c.file for c in diff.invalid}  # their errors are listed with them
-    diff.new_errors = [p for p in after_problems if p.is_error and key(p) not in seen and p.file not in shown]
+    diff.new_errors = [p for p in new if p.is_error and p.file not in shown]
     return diff
 
 
