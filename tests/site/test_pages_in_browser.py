@@ -294,3 +294,12 @@ def test_sedi_sort_by_distance_from_a_chosen_comune(page, site_server):
     assert page.locator("#ra-sedi-stato").inner_text() == "Sedi ordinate per distanza da Molinella."
     page.get_by_label("Ordina le sedi per distanza da").select_option(value="")
     assert page.locator(".ra-sedi__distanza").first.is_hidden()
+
+
+def test_a_comune_page_leads_to_the_sedi_nearest_first(page, site_server):
+    page.goto(f"{site_server}/comuni/037039/")
+    page.get_by_role("link", name="Le sedi dell'ambito, dalla più vicina a Molinella").click()
+    page.wait_for_url("**/ambiti/pianura-est/?da=037039#sedi")
+    assert page.get_by_label("Ordina le sedi per distanza da").input_value() == "037039"
+    assert "Molinella" in page.locator("#ra-sedi > li").first.locator("p").first.inner_text()
+    assert page.locator(".ra-sedi__distanza").first.is_visible()

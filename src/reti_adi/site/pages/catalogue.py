@@ -338,7 +338,8 @@ questa pagina rende visibile la domanda inevasa a chi programma i servizi.</p>""
 
 COMUNE_INTRO = """<p>Servizi attivi, sospesi o necessari ma non presenti per chi vive a {{ comune.denominazione }}
 ({{ comune.sigla_provincia }}, codice ISTAT {{ comune.codice_istat }}), nell'ambito
-<a href="{{ url(page, 'ambiti/' ~ ambito.id ~ '/') }}">{{ ambito.denominazione }}</a>.</p>"""
+<a href="{{ url(page, 'ambiti/' ~ ambito.id ~ '/') }}">{{ ambito.denominazione }}</a>.</p>
+<p><a href="{{ url(page, 'ambiti/' ~ ambito.id ~ '/') }}?da={{ comune.codice_istat }}#sedi">Le sedi dell'ambito, dalla più vicina a {{ comune.denominazione }}</a></p>"""
 
 VERIFICARE_INTRO = """<p>Le informazioni che ogni ente dovrebbe confermare al segretariato sociale, alla data del
 {{ today | data }}: servizi non verificati da oltre 12 mesi, servizi finanziati da fonti terminate e protocolli

@@ -83,7 +83,7 @@ Mappa disegnata dal catalogo al momento della pubblicazione: la pagina non chied
 {% if origins %}<p class="ra-sedi-ordina" hidden><label for="ra-sedi-da">Ordina le sedi per distanza da</label>
 <select id="ra-sedi-da"><option value="">nessuno: per comune e indirizzo</option>
 {% for code, name, point in origins %}<option value="{{ code }}" data-lat="{{ point.lat }}" data-lon="{{ point.lon }}">{{ name }}</option>{% endfor %}
-</select></p>
+</select><br><span class="ra-sedi__nota">Distanze in linea d'aria da un punto interno ai confini del comune, che non è sempre il centro abitato.</span></p>
 <p id="ra-sedi-stato" class="ra-sr-only" role="status"></p>{% endif %}
 <ol class="ra-sedi" id="ra-sedi">
 {% for p in places %}<li id="{{ p.anchor }}"{% if p.where %} data-lat="{{ p.where.lat }}" data-lon="{{ p.where.lon }}"{% endif %}>

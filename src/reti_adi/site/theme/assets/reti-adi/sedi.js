@@ -42,4 +42,10 @@ if (list && select) {
     }
     status.textContent = origin ? `Sedi ordinate per distanza da ${option.textContent}.` : "Sedi in ordine per comune e indirizzo.";
   });
+  // «?da=037008» (dalla pagina di un comune): l'elenco arriva già ordinato da quel comune
+  const from = new URLSearchParams(window.location.search).get("da");
+  if (from && [...select.options].some((option) => option.value === from)) {
+    select.value = from;
+    select.dispatchEvent(new Event("change"));
+  }
 }
