@@ -47,6 +47,10 @@ def _expected_literals(ctx: dict) -> str:
     return ctx.get("expected", "").replace("' or '", "', '")
 
 
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
 def _message(error: dict, model: type[BaseModel]) -> tuple[str, str | None, str | None, bool]:
     """(message, found, expected, point at the key rather than the value)."""
     kind, loc, value, ctx = error["type"], error["loc"], error.get("input"), error.get("ctx") or {}
@@ -70,12 +74,21 @@ def _message(error: dict, model: type[BaseModel]) -> tuple[str, str | None, str 
         expected = PATTERNS.get(ctx.get("pattern", ""), f"il formato {ctx.get('pattern')}")
         return f"formato non valido: {found}", found, expected, False
     if kind == "string_too_short":
+        shortest = ctx.get("min_length", 1)
+        if isinstance(value, str) and value.strip() and shortest > 1:  # «a» for an id of at least 2 characters
+            return (f"testo troppo corto ({_count(len(value), 'carattere', 'caratteri')})", found,
+                    f"almeno {shortest} caratteri", False)
         return "il testo è vuoto", found, "un testo non vuoto", False
     if kind == "string_too_long":
         return (f"testo troppo lungo ({len(value)} caratteri)", f"{len(value)} caratteri",
                 f"al massimo {ctx.get('max_length')} caratteri", False)
     if kind == "too_short":
-        return "l'elenco è vuoto", "un elenco vuoto", f"almeno {ctx.get('min_length')} elemento", False
+        shortest, actual = ctx.get("min_length", 1), ctx.get("actual_length", 0)
+        expected = f"almeno {_count(shortest, 'elemento', 'elementi')}"
+        if actual:  # two parti required, one given: the list is not empty, it is too short
+            return f"l'elenco ha {_count(actual, 'elemento', 'elementi')}", _count(actual, "elemento", "elementi"), \
+                expected, False
+        return "l'elenco è vuoto", "un elenco vuoto", expected, False
     if kind in ("date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"):
         return f"data non valida: {found}", found, "una data AAAA-MM-GG (es. 2025-03-01)", False
     if kind in ("int_type", "int_parsing", "int_from_float"):
