@@ -4,6 +4,9 @@
 S ambiti (predefiniti 600) sui comuni ISTAT reali, ognuno con il proprio catalogo e la propria
 pubblicazione costruita da reti-adi (solo l'API: è ciò che il portale raccoglie), N servizi in
 tutto, e il file sorgenti.yaml che le elenca come cartelle locali.
+
+I cataloghi si scrivono in ordine con un seme fisso (sempre gli stessi byte); le pubblicazioni,
+indipendenti l'una dall'altra, si costruiscono in parallelo, un processo per core.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import random
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import yaml
@@ -55,10 +59,27 @@ def _service(rng: random.Random, service_id: str, ambito: str, ente: str, comuni
 
 
 def publish(root: Path, out: Path) -> None:
+    """The API alone (`build(..., steps=DATA_STEPS[:1])`): the harvest reads nothing else of a source."""
     from reti_adi.build import DATA_STEPS, build
 
     os.environ["SOURCE_DATE_EPOCH"] = EPOCH
     build(root, out, today=TODAY, steps=DATA_STEPS[:1])
+
+
+def _publish_pair(pair: tuple[Path, Path]) -> None:
+    publish(*pair)
+
+
+def publish_all(pairs: list[tuple[Path, Path]], workers: int | None = None) -> None:
+    """Build each (catalogue, publication) pair, one process per core: the builds share nothing."""
+    workers = workers or os.cpu_count() or 1
+    if workers == 1 or len(pairs) < 2:
+        for pair in pairs:
+            publish(*pair)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for _ in pool.map(_publish_pair, pairs, chunksize=max(1, len(pairs) // (workers * 8))):
+            pass
 
 
 def generate(dest: Path, sources: int, services: int, seed: int = 2024) -> dict:
@@ -66,6 +87,7 @@ def generate(dest: Path, sources: int, services: int, seed: int = 2024) -> dict:
     rng = random.Random(seed)
     ambiti = _ambiti(sources)
     entries = []
+    pairs = []
     for index, (ambito, regione, members) in enumerate(ambiti):
         root = dest / "repo" / ambito
         ente = f"{ambito}-capofila"
@@ -85,8 +107,9 @@ def generate(dest: Path, sources: int, services: int, seed: int = 2024) -> dict:
             service_id = f"servizio-{number + 1:04d}"  # the same local ids in every ambito, on purpose
             _write(root / "catalogo" / "servizi" / f"{service_id}.yaml",
                    _service(rng, service_id, ambito, ente, members))
-        publish(root, dest / "pubblicazioni" / ambito)
+        pairs.append((root, dest / "pubblicazioni" / ambito))
         entries.append({"id": ambito, "cartella": f"pubblicazioni/{ambito}"})
+    publish_all(pairs)
     (dest / "sorgenti.yaml").write_text(yaml.safe_dump({"titolo": "Portale nazionale (benchmark)",
                                                         "sorgenti": entries}, sort_keys=False), encoding="utf-8")
     return {"sorgenti": sources, "servizi": services}
@@ -107,6 +130,5 @@ def change(dest: Path, sources: int, services: int) -> list[str]:
         data["ultima_verifica"] = "2026-11-01"
         _write(path, data)
         changed.append(f"{ambito}/{path.stem}")
-    for ambito in ambiti:
-        publish(dest / "repo" / ambito, dest / "pubblicazioni" / ambito)
+    publish_all([(dest / "repo" / ambito, dest / "pubblicazioni" / ambito) for ambito in ambiti])
     return changed
