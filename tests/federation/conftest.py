@@ -11,7 +11,7 @@ import pytest
 
 from reti_adi.federation.transport import Limits
 
-from .publications import CountingServer, publish, write_catalogue
+from .publications import CountingServer, deployed_long_ago, publish, write_catalogue
 
 FAST = Limits(timeout=2.0, retries=1, retry_pause=0.05)
 
@@ -46,6 +46,7 @@ def federation(publications, tmp_path):
     shutil.copytree(publications / "pubblicazioni", served)
     shutil.copytree(served / "imola", served / "rotta")
     (served / "rotta" / "api" / "v1" / "stato.json").write_text("{non è json", encoding="utf-8")
+    deployed_long_ago(served)
     with CountingServer(served) as server:
         lines = ["titolo: Portale di prova", "sorgenti:"]
         for name in [*AMBITI, "rotta"]:

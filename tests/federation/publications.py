@@ -3,6 +3,7 @@ served on 127.0.0.1 by a server that counts the requests it answers."""
 
 from __future__ import annotations
 
+import hashlib
 import http.server
 import os
 import threading
@@ -66,19 +67,56 @@ def publish(root: Path, out: Path) -> Path:
     return out
 
 
-class CountingServer:
-    """http.server in a thread over a folder of publications; `requests` counts each path answered."""
+def deployed_long_ago(folder: Path) -> None:
+    """Date every file of a publication a day back, as a site deployed yesterday: a harvest may then trust
+    its Last-Modified (a file served in the second it was written is re-read, see transport.py)."""
+    past = int(EPOCH) - 86400
+    for path in folder.rglob("*"):
+        os.utime(path, (past, past))
 
-    def __init__(self, directory: Path):
+
+class CountingServer:
+    """http.server in a thread over a folder of publications; `requests` counts each path answered and
+    `sent` the bytes of the bodies. http.server answers If-Modified-Since; with `etag` the server also
+    sends an ETag and answers If-None-Match (and ignores If-Modified-Since, to test the ETag alone)."""
+
+    def __init__(self, directory: Path, etag: bool = False):
         self.requests: Counter[str] = Counter()
-        counts = self.requests
+        self.sent: Counter[str] = Counter()
+        self.not_modified: Counter[str] = Counter()
+        counts, sent, not_modified = self.requests, self.sent, self.not_modified
 
         class Handler(http.server.SimpleHTTPRequestHandler):
             def log_message(self, *args) -> None:
                 pass
 
+            def _etag(self) -> str | None:
+                path = Path(self.translate_path(self.path))
+                return f'"{hashlib.sha256(path.read_bytes()).hexdigest()[:20]}"' if path.is_file() else None
+
+            def end_headers(self) -> None:
+                if etag and self._etag():
+                    self.send_header("ETag", self._etag())
+                super().end_headers()
+
+            def send_response(self, code, message=None) -> None:
+                if code == 304:
+                    not_modified[self.path] += 1
+                super().send_response(code, message)
+
+            def copyfile(self, source, outputfile) -> None:
+                content = source.read()
+                sent[self.path] += len(content)
+                outputfile.write(content)
+
             def do_GET(self) -> None:
                 counts[self.path] += 1
+                if etag:
+                    del self.headers["If-Modified-Since"]
+                    if self.headers.get("If-None-Match") and self.headers["If-None-Match"] == self._etag():
+                        self.send_response(304)
+                        self.end_headers()
+                        return
                 super().do_GET()
 
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(Handler, directory=str(directory)))

@@ -4,6 +4,7 @@ one broken and one unreachable; incremental re-harvest counted request by reques
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from reti_adi.federation.sources import SourcesError, load_sources
 from reti_adi.federation.transport import Limits
 
 from .conftest import AMBITI, FAST
-from .publications import publish, service_yaml, write_catalogue
+from .publications import CountingServer, publish, service_yaml, write_catalogue
 
 
 def run(sources_file: Path, folder: Path):
@@ -43,6 +44,7 @@ def test_an_unchanged_source_costs_one_request_and_a_changed_one_only_its_change
     server, served, sources_file, folder = federation
     run(sources_file, folder)
     server.requests.clear()
+    server.sent.clear()
     root = tmp_path / "repo-imola"
     ipa, comuni, services = AMBITI["imola"]
     write_catalogue(root, "imola", ipa, comuni, services)
@@ -53,11 +55,23 @@ def test_an_unchanged_source_costs_one_request_and_a_changed_one_only_its_change
     report = run(sources_file, folder)
     outcome = {s.id: s for s in report.sources}
     assert outcome["pianura-est"].esito == outcome["appennino"].esito == "invariata"
+    # an unchanged source: one conditional request, answered «304 Not Modified» with no body
     assert server.under("/pianura-est/") == {"/pianura-est/api/v1/stato.json": 1}
     assert server.under("/appennino/") == {"/appennino/api/v1/stato.json": 1}
+    assert server.not_modified["/appennino/api/v1/stato.json"] == 1
+    assert (outcome["appennino"].file_letti, outcome["appennino"].byte_letti) == (1, 0)
     assert server.under("/imola/") == {"/imola/api/v1/stato.json": 1, "/imola/api/v1/index.json": 1,
                                        "/imola/api/v1/servizi/centro-famiglie.json": 1}
     assert outcome["imola"].esito == "aggiornata"
+    api = served / "imola" / "api" / "v1"
+    changed_bytes = sum(len((api / name).read_bytes()) for name in
+                        ("stato.json", "index.json", "servizi/centro-famiglie.json"))
+    assert (outcome["imola"].file_letti, outcome["imola"].byte_letti) == (3, changed_bytes)
+    assert sum(server.sent.values()) == report.counter.bytes
+    # the two that failed are asked again in full; the three harvested cost only what changed
+    assert report.counter.bytes - outcome["rotta"].byte_letti - outcome["irraggiungibile"].byte_letti \
+        == changed_bytes
+    assert "imola: aggiornata, 3 file letti" in outcome["imola"].describe()
     copy = folder / COPIES_DIR / "imola" / "servizi"
     assert json.loads((copy / "centro-famiglie.json").read_bytes())["denominazione"] == "Centro per le famiglie"
     assert (copy / "sportello-sociale.json").is_file()
@@ -130,3 +144,44 @@ def test_sources_file_errors_name_line_and_field(tmp_path):
     assert [(p.line, p.field) for p in problems][:1] == [(4, "sorgenti[1].id")]
     assert any(p.line in (6, 7) and "esattamente uno" in p.message for p in problems)
     assert "sorgenti.yaml:4" in str(raised.value)
+
+
+def test_an_etag_answers_the_poll_when_the_server_gives_no_usable_date(publications, tmp_path):
+    served = tmp_path / "servite"
+    shutil.copytree(publications / "pubblicazioni", served)  # served dated now: Last-Modified is not trusted
+    with CountingServer(served, etag=True) as server:
+        sources_file = tmp_path / "sorgenti.yaml"
+        sources_file.write_text("sorgenti:\n" + "".join(f"  - id: {a}\n    url: {server.url}/{a}/\n" for a in AMBITI),
+                                encoding="utf-8")
+        run(sources_file, tmp_path / "raccolta")
+        server.requests.clear()
+        report = run(sources_file, tmp_path / "raccolta")
+    assert [s.esito for s in report.sources] == ["invariata"] * len(AMBITI)
+    assert dict(server.requests) == {f"/{a}/api/v1/stato.json": 1 for a in AMBITI}
+    assert sum(server.not_modified.values()) == len(AMBITI)
+    assert (report.counter.requests, report.counter.bytes) == (len(AMBITI), 0)
+
+
+def test_a_folder_source_is_polled_with_a_stat(publications, tmp_path):
+    shutil.copytree(publications / "pubblicazioni", tmp_path / "pubblicazioni")
+    sources_file = tmp_path / "sorgenti.yaml"
+    sources_file.write_text("sorgenti:\n" + "".join(f"  - id: {a}\n    cartella: pubblicazioni/{a}\n"
+                                                    for a in AMBITI), encoding="utf-8")
+    first = run(sources_file, tmp_path / "raccolta")
+    again = run(sources_file, tmp_path / "raccolta")
+    assert [s.esito for s in again.sources] == ["invariata"] * len(AMBITI)
+    assert (again.counter.requests, again.counter.bytes) == (len(AMBITI), 0)
+    assert again.summary() == f"Raccolta: 3 sorgenti, 0 con errori; 3 richieste, 0 byte letti."
+    root = tmp_path / "repo-imola"
+    ipa, comuni, services = AMBITI["imola"]
+    write_catalogue(root, "imola", ipa, comuni, services)
+    changed = service_yaml("centro-famiglie", "imola", "capofila-imola", denominazione="Centro per le famiglie")
+    (root / "catalogo" / "servizi" / "centro-famiglie.yaml").write_text(json.dumps(changed), encoding="utf-8")
+    publish(root, tmp_path / "pubblicazioni" / "imola")
+    third = run(sources_file, tmp_path / "raccolta")
+    imola = next(s for s in third.sources if s.id == "imola")
+    api = tmp_path / "pubblicazioni" / "imola" / "api" / "v1"
+    assert imola.esito == "aggiornata" and imola.file_letti == 3
+    assert imola.byte_letti == sum(len((api / n).read_bytes()) for n in
+                                   ("stato.json", "index.json", "servizi/centro-famiglie.json"))
+    assert third.counter.bytes == imola.byte_letti

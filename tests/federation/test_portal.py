@@ -115,3 +115,19 @@ def test_cli_reports_each_source_in_italian(federation):
     bad.write_text("sorgenti:\n  - id: solo-id\n", encoding="utf-8")
     refused = run_cli("raccogli", str(bad))
     assert refused.returncode == 2 and "rotto.yaml:2" in refused.stderr and "esattamente uno" in refused.stderr
+
+
+def test_every_message_agrees_in_number_with_one_source_and_one_service(tmp_path):
+    publish(write_catalogue(tmp_path / "repo" / "unico", "unico", "ipa_unico", ["037002"], ["sportello"]),
+            tmp_path / "pubblicazioni" / "unico")
+    sources = tmp_path / "sorgenti.yaml"
+    sources.write_text("sorgenti:\n  - id: unico\n    cartella: pubblicazioni/unico\n", encoding="utf-8")
+    report = raccogli(sources, steps=DATA_STEPS[:1])
+    assert report.published() == f"Portale pubblicato in {tmp_path / 'build'}: 1 servizio da 1 sorgente."
+    result = run_cli("raccogli", str(sources), "--solo-raccolta")
+    assert result.returncode == 0, result.stderr
+    assert "Raccolta: 1 sorgente, 0 con errori; 1 richiesta, 0 byte letti." in result.stdout
+    assert "unico: invariata" in result.stdout
+    (tmp_path / "pubblicazioni" / "unico" / "api" / "v1" / "stato.json").write_text("{}", encoding="utf-8")
+    broken = run_cli("raccogli", str(sources), "--solo-raccolta")
+    assert "Raccolta: 1 sorgente, 1 con errori; 1 richiesta, 2 byte letti." in broken.stdout

@@ -70,8 +70,7 @@ def raccogli_command(sorgenti: Path, raccolta: Path | None, out: Path | None, pr
     harvest = report.harvest
     for source in harvest.sources:
         click.echo(source.describe())
-    click.echo(f"Raccolta: {len(harvest.sources)} sorgenti, {len(harvest.failed)} con errori; "
-               f"{harvest.counter.requests} richieste, {harvest.counter.bytes} byte letti.")
+    click.echo(harvest.summary())
     if report.aggregate is not None:
         for conflict in report.aggregate.conflicts:
             click.echo(f"Conflitto – {conflict.describe()}")
@@ -79,7 +78,6 @@ def raccogli_command(sorgenti: Path, raccolta: Path | None, out: Path | None, pr
         click.echo("Nessuna sorgente è cambiata dall'ultima pubblicazione: il portale resta quello pubblicato "
                    "(--ripubblica per ricostruirlo).")
     if report.portal is not None:
-        click.echo(f"Portale pubblicato in {report.portal.out}: {report.portal.services} servizi da "
-                   f"{len(harvest.state.sorgenti)} sorgenti.")
+        click.echo(report.published())
     if harvest.failed and rigoroso:
         sys.exit(1)

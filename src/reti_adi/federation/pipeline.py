@@ -14,6 +14,7 @@ from reti_adi.federation.harvest import HarvestReport, HarvestState, harvest
 from reti_adi.federation.portal import PortalPublication, publish_portal
 from reti_adi.federation.sources import load_sources
 from reti_adi.federation.transport import Limits
+from reti_adi.reporters.text import plural
 
 
 class NothingToPublish(Exception):
@@ -31,6 +32,13 @@ class FederationReport:
     portal: PortalPublication | None
     unchanged: bool = False
     """Nothing the portal is made of changed since its last publication: it was not rebuilt."""
+
+    def published(self) -> str:
+        """«Portale pubblicato in …: 1 servizio da 1 sorgente.», agreeing in number."""
+        if self.portal is None:
+            return ""
+        return (f"Portale pubblicato in {self.portal.out}: {plural(self.portal.services, 'servizio', 'servizi')} da "
+                f"{plural(len(self.harvest.state.sorgenti), 'sorgente', 'sorgenti')}.")
 
 
 def inputs_fingerprint(sources_file: Path, state: HarvestState) -> str:
