@@ -131,3 +131,45 @@ def test_every_message_agrees_in_number_with_one_source_and_one_service(tmp_path
     (tmp_path / "pubblicazioni" / "unico" / "api" / "v1" / "stato.json").write_text("{}", encoding="utf-8")
     broken = run_cli("raccogli", str(sources), "--solo-raccolta")
     assert "Raccolta: 1 sorgente, 1 con errori; 1 richiesta, 2 byte letti." in broken.stdout
+
+
+def test_conflicts_are_resolved_by_the_order_of_the_sources_and_each_is_reported(tmp_path):
+    """nord and sud share the editore's IPA code (so the same global ids), sud claims a comune of nord, and
+    copia-nord serves nord's very publication: the first listed wins every conflict, each one is reported."""
+    for ambito, comuni, services in (("nord", ["037002", "037003"], ["sportello-sociale", "emporio"]),
+                                     ("sud", ["037003", "037005"], ["sportello-sociale", "doposcuola"])):
+        publish(write_catalogue(tmp_path / "repo" / ambito, ambito, "urg_bo", comuni, services),
+                tmp_path / "pubblicazioni" / ambito)
+    sources = tmp_path / "sorgenti.yaml"
+    sources.write_text("sorgenti:\n  - id: nord\n    cartella: pubblicazioni/nord\n"
+                       "  - id: sud\n    cartella: pubblicazioni/sud\n"
+                       "  - id: copia-nord\n    cartella: pubblicazioni/nord\n", encoding="utf-8")
+    report = raccogli(sources, steps=DATA_STEPS[:1])
+    out = tmp_path / "build"
+    assert [c.describe() for c in report.aggregate.conflicts] == [
+        "sud: pubblica lo stesso catalogo («urg_bo», dal codice IPA dell'editore) della sorgente «nord», elencata "
+        "prima: le schede con lo stesso identificativo globale sono prese da quella; se è un altro catalogo dello "
+        "stesso editore, va indicato «codice_catalogo» nel suo catalogo.yaml",
+        "sud: fonte «urg_bo:fonte:fondo-poverta»: lo stesso identificativo globale arriva già dalla sorgente «nord», "
+        "elencata prima: vale la sua scheda",
+        "sud: il comune 037003 dell'ambito «sud» appartiene già all'ambito «nord» della sorgente «nord», elencata "
+        "prima: resta a quello",
+        "sud: servizio «urg_bo:servizio:sportello-sociale»: lo stesso identificativo globale arriva già dalla "
+        "sorgente «nord», elencata prima: vale la sua scheda",
+        "copia-nord: è la stessa pubblicazione della sorgente «nord», elencata prima: sorgente esclusa"]
+    # the first source keeps what it published; the later one loses only what conflicted
+    assert sorted(s["id"] for s in _api(out, "sostegni.json")["sostegni"]) == [
+        "nord-emporio", "nord-sportello-sociale", "sud-doposcuola"]
+    ambiti = {a["id"]: [c["codice_istat"] for c in a["comuni"]] for a in _api(out, "ambiti.json")["ambiti"]}
+    assert ambiti == {"nord": ["037002", "037003"], "sud": ["037005"]}
+    doposcuola = _api(out, "servizi/sud-doposcuola.json")
+    assert [f["id"] for f in doposcuola["fonti_finanziamento"]] == ["nord-fondo-poverta"]
+    assert doposcuola["territorio"]["comuni_istat"] == ["037005"]
+    assert doposcuola["id_globale"] == "urg_bo:servizio:doposcuola"
+    assert [f["id"] for f in _api(out, "fonti.json")["fonti"]] == ["nord-fondo-poverta"]
+    # the CLI prints every conflict, one line each with its source, also when the portal is not rebuilt
+    result = run_cli("raccogli", str(sources))
+    assert result.returncode == 0, result.stderr
+    assert "Nessuna sorgente è cambiata" in result.stdout
+    assert [line.removeprefix("Conflitto – ") for line in result.stdout.splitlines()
+            if line.startswith("Conflitto")] == [c.describe() for c in report.aggregate.conflicts]

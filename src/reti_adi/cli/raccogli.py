@@ -71,9 +71,8 @@ def raccogli_command(sorgenti: Path, raccolta: Path | None, out: Path | None, pr
     for source in harvest.sources:
         click.echo(source.describe())
     click.echo(harvest.summary())
-    if report.aggregate is not None:
-        for conflict in report.aggregate.conflicts:
-            click.echo(f"Conflitto – {conflict.describe()}")
+    for conflict in report.conflicts:
+        click.echo(f"Conflitto – {conflict}")
     if report.unchanged:
         click.echo("Nessuna sorgente è cambiata dall'ultima pubblicazione: il portale resta quello pubblicato "
                    "(--ripubblica per ricostruirlo).")

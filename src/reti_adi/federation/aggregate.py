@@ -9,7 +9,11 @@ Conflicts are resolved by the order of the sources file, and each one is reporte
   a later duplicate service is left out, and a later ente, fonte or ambito is replaced by the
   first source's one in every reference;
 - a comune claimed by the ambiti of two sources stays with the ambito listed first; it is removed
-  from the later ambito and from the comuni its services list.
+  from the later ambito and from the comuni its services list;
+- a source that serves the very publication of a source listed before it (same index.json) is
+  left out whole, with one message; one that publishes the same catalogue identity (id_catalogo,
+  e.g. two ambiti with the editore's IPA code and no codice_catalogo) is told so once, and its
+  records follow the first rule.
 """
 
 from __future__ import annotations
@@ -181,11 +185,31 @@ def aggregate(sources: Sorgenti, copies: dict[str, tuple[Path, str | None]], roo
     builder = _Builder(sources, root)
     newest = []
     demo = False
+    publications: dict[str, str] = {}
+    """sha256 of index.json -> the first source that published it."""
+    namespaces: dict[str, str] = {}
+    """id_catalogo -> the first source that published that catalogue."""
     for source in sources.sorgenti:
         if source.id not in copies:
             continue
         copy, base = copies[source.id]
-        index = _read(copy / "index.json")
+        raw = (copy / "index.json").read_bytes()
+        digest = hashlib.sha256(raw).hexdigest()
+        if digest in publications:  # the same publication listed twice: one message, not one per record
+            builder.out.conflicts.append(Conflict(source.id, f"è la stessa pubblicazione della sorgente "
+                                                  f"«{publications[digest]}», elencata prima: sorgente esclusa"))
+            continue
+        publications[digest] = source.id
+        index = json.loads(raw)
+        namespace = index.get("id_catalogo")
+        if isinstance(namespace, str) and namespace in namespaces:
+            builder.out.conflicts.append(Conflict(source.id, (
+                f"pubblica lo stesso catalogo («{namespace}», dal codice IPA dell'editore) della sorgente "
+                f"«{namespaces[namespace]}», elencata prima: le schede con lo stesso identificativo globale sono "
+                "prese da quella; se è un altro catalogo dello stesso editore, va indicato «codice_catalogo» "
+                "nel suo catalogo.yaml")))
+        elif isinstance(namespace, str):
+            namespaces[namespace] = source.id
         newest.append(index.get("generato_il", ""))
         demo = demo or bool(index.get("dati_dimostrativi"))
         try:

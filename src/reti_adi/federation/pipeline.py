@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from reti_adi import __version__
@@ -32,6 +32,9 @@ class FederationReport:
     portal: PortalPublication | None
     unchanged: bool = False
     """Nothing the portal is made of changed since its last publication: it was not rebuilt."""
+    conflicts: list[str] = field(default_factory=list)
+    """Every conflict of the portal as published, one Italian line each «source: message», also when it was
+    not rebuilt (they are kept with its fingerprint)."""
 
     def published(self) -> str:
         """«Portale pubblicato in …: 1 servizio da 1 sorgente.», agreeing in number."""
@@ -50,11 +53,15 @@ def inputs_fingerprint(sources_file: Path, state: HarvestState) -> str:
     return digest.hexdigest()
 
 
-def _published_from(folder: Path) -> str | None:
+def _published_from(folder: Path) -> tuple[str | None, list[str]]:
+    """The fingerprint and the conflicts of the last publication (our own file, still read defensively)."""
     try:
-        return json.loads((folder / PUBLISHED_FILE).read_bytes()).get("impronta")
+        raw = (folder / PUBLISHED_FILE).read_bytes()
+        data = json.loads(raw) if len(raw) <= 50_000_000 else {}
+        conflicts = data.get("conflitti", [])
+        return data.get("impronta"), [c for c in conflicts if isinstance(c, str)] if isinstance(conflicts, list) else []
     except (OSError, ValueError, AttributeError):
-        return None
+        return None, []
 
 
 def raccogli(sources_file: Path, folder: Path | None = None, out: Path | None = None, limits: Limits | None = None,
@@ -75,9 +82,12 @@ def raccogli(sources_file: Path, folder: Path | None = None, out: Path | None = 
     if not publish:
         return FederationReport(report, None, None)
     fingerprint = inputs_fingerprint(sources_file, report.state)
-    if not force and _published_from(folder) == fingerprint and (out / "api" / "v1" / "index.json").is_file():
-        return FederationReport(report, None, None, unchanged=True)
+    published, conflicts = _published_from(folder)
+    if not force and published == fingerprint and (out / "api" / "v1" / "index.json").is_file():
+        return FederationReport(report, None, None, unchanged=True, conflicts=conflicts)
     combined = aggregate(sources, copies, sources_file.parent)
     portal = publish_portal(combined, out, steps, previous)
-    (folder / PUBLISHED_FILE).write_text(json.dumps({"impronta": fingerprint}), encoding="utf-8")
-    return FederationReport(report, combined, portal)
+    conflicts = [c.describe() for c in combined.conflicts]
+    (folder / PUBLISHED_FILE).write_text(json.dumps({"impronta": fingerprint, "conflitti": conflicts},
+                                                    ensure_ascii=False), encoding="utf-8")
+    return FederationReport(report, combined, portal, conflicts=conflicts)
