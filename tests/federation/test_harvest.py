@@ -36,8 +36,8 @@ def test_harvest_keeps_every_valid_source_and_reports_the_broken_and_unreachable
         assert sorted(p.stem for p in (copy / "servizi").iterdir()) == sorted(services)
         assert json.loads((copy / "ambiti.json").read_bytes())["ambiti"][0]["id"] == ambito
     assert not (folder / COPIES_DIR / "rotta").exists()
-    # first harvest of a source: stato.json, index.json, the three lists, one file per service
-    assert sum(server.under("/imola/").values()) == 2 + 3 + 2
+    # first harvest of a source: stato.json, index.json, the three lists, reti.json (empty), one file per service
+    assert sum(server.under("/imola/").values()) == 2 + 3 + 1 + 2
 
 
 def test_an_unchanged_source_costs_one_request_and_a_changed_one_only_its_changed_files(federation, tmp_path):

@@ -27,10 +27,12 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from reti_adi.catalogue.models.catalogo import Ambito, Catalogo, Ente, Fonte, Servizio
+from reti_adi.catalogue.models.common import Sede
+from reti_adi.catalogue.models.protocolli import Protocollo, Rete
 from reti_adi.catalogue.records import Catalogue, LoadedRecord
 from reti_adi.catalogue.yaml_source import Positions
 from reti_adi.federation.sources import Sorgenti
-from reti_adi.federation.validate import LISTS
+from reti_adi.federation.validate import LISTS, NETWORKS, PROTOCOL_DIR
 
 MAX_ID = 80
 PORTAL_EDITORE = "portale-regionale"
@@ -167,15 +169,36 @@ class _Builder:
         for s in _services(copy):
             winner = self.claimed("servizio", s.get("id_globale"))
             if winner is not None:
+                refs[("servizio", s["id"])] = winner
                 conflicts.append(Conflict(source_id, _duplicate("servizio", s["id_globale"],
                                                                 self.out.source_of[("servizio", winner)])))
                 continue
-            portal_id = self.ids.make("servizio", source_id, s["id"])
+            portal_id = refs[("servizio", s["id"])] = self.ids.make("servizio", source_id, s["id"])
             model = _servizio(s, portal_id, refs, removed)
             self.add("servizio", source_id, model, s.get("id_globale"))
             page = _page(s.get("url_pagina"), base)
             if page:
                 self.out.origin_pages[portal_id] = page
+        self.networks(source_id, copy, refs)
+
+    def networks(self, source_id: str, copy: Path, refs: dict[tuple[str, str], str]) -> None:
+        """The source's reti and protocolli, if it publishes them, with the same ids and conflict rule."""
+        reti = _read(copy / NETWORKS)["reti"] if (copy / NETWORKS).is_file() else []
+        folder = copy / PROTOCOL_DIR
+        protocolli = [_read(path) for path in sorted(folder.iterdir())] if folder.is_dir() else []
+        for kind, items, make in (("rete", reti, _rete), ("protocollo", protocolli, _protocollo)):
+            chosen = []
+            for item in items:  # ids first: a rete answers to another rete of the same source
+                winner = self.claimed(kind, item.get("id_globale"))
+                if winner is not None:
+                    refs[(kind, item["id"])] = winner
+                    self.out.conflicts.append(Conflict(source_id, _duplicate(kind, item["id_globale"],
+                                                                             self.out.source_of[(kind, winner)])))
+                else:
+                    refs[(kind, item["id"])] = self.ids.make(kind, source_id, item["id"])
+                    chosen.append(item)
+            for item in chosen:
+                self.add(kind, source_id, make(item, refs[(kind, item["id"])], refs), item.get("id_globale"))
 
 
 def aggregate(sources: Sorgenti, copies: dict[str, tuple[Path, str | None]], root: Path) -> Aggregate:
@@ -249,21 +272,29 @@ def _ambito(a: dict, portal_id: str, capofila: str) -> Ambito:
     ).model_copy(update={"id": portal_id, "ente_capofila": capofila})
 
 
+SERVICE_MAPPED = {"id", "tipologia", "aree_utenza", "ente_erogatore", "enti_coinvolti", "fonti_finanziamento", "ambito",
+                  "comuni", "sedi", "modalita_accesso", "classificazioni"}
+"""Fields of a service whose published shape differs from the YAML one (a label, a resolved reference):
+mapped one by one below. Every other field of the model is published under its own name and carried as is,
+so a field added to both the catalogue and the API reaches the portal without touching this module."""
+SEDE_MAPPED = {"comune", "coordinate"}
+
+
+def _plain(published: dict, model: type[BaseModel], mapped: set[str]) -> dict:
+    return {name: published[name] for name in model.model_fields
+            if name not in mapped and published.get(name) not in (None, [])}
+
+
 def _servizio(s: dict, portal_id: str, refs: dict[tuple[str, str], str], removed: set[str]) -> Servizio:
-    optional = ("a_chi_e_rivolto", "come_accedere", "cosa_serve", "costo", "data_avvio", "data_fine",
-                "posti_disponibili", "contatti")
-    data = {key: s[key] for key in optional if s.get(key) is not None}
     sedi = []
     for sede in s.get("sedi", []):
-        item = {key: sede[key] for key in ("denominazione", "indirizzo", "cap", "orari", "note_orari", "accessibile")
-                if sede.get(key) is not None}
-        item["comune"] = sede["comune_istat"]
+        item = {**_plain(sede, Sede, SEDE_MAPPED), "comune": sede["comune_istat"]}
         if sede.get("lat") is not None and sede.get("lon") is not None:
             item["coordinate"] = {"lat": sede["lat"], "lon": sede["lon"]}
         sedi.append(item)
     territorio = s["territorio"]
     model = Servizio.model_validate({
-        "id": s["id"], "denominazione": s["denominazione"], "descrizione": s["descrizione"],
+        **_plain(s, Servizio, SERVICE_MAPPED), "id": s["id"],
         "tipologia": s["tipologia"]["codice"], "classificazioni": s.get("classificazioni", []),
         "aree_utenza": [a["codice"] for a in s.get("aree_utenza", [])],
         "ente_erogatore": s["ente_erogatore"]["id"],
@@ -271,8 +302,7 @@ def _servizio(s: dict, portal_id: str, refs: dict[tuple[str, str], str], removed
         "fonti_finanziamento": [f["id"] for f in s.get("fonti_finanziamento", [])],
         "ambito": territorio["ambito"]["id"],
         "comuni": None if territorio["tutto_ambito"] else territorio["comuni_istat"],
-        "sedi": sedi, "modalita_accesso": [m["codice"] for m in s.get("modalita_accesso", [])],
-        "stato": s["stato"], "ultima_verifica": s["ultima_verifica"], **data})
+        "sedi": sedi, "modalita_accesso": [m["codice"] for m in s.get("modalita_accesso", [])]})
     update = {
         "id": portal_id, "ente_erogatore": refs[("ente", model.ente_erogatore)],
         "enti_coinvolti": [c.model_copy(update={"ente": refs[("ente", c.ente)]}) for c in model.enti_coinvolti],
@@ -281,6 +311,38 @@ def _servizio(s: dict, portal_id: str, refs: dict[tuple[str, str], str], removed
     if model.comuni is not None:
         update["comuni"] = [c for c in model.comuni if c not in removed]
     return model.model_copy(update=update)
+
+
+def _rete(r: dict, portal_id: str, refs: dict[tuple[str, str], str]) -> Rete:
+    return Rete.model_validate({
+        "id": portal_id, "denominazione": r["denominazione"], "tipo": r["tipo"], "livello": r["livello"],
+        "ambito": refs[("ambito", r["ambito"])] if r.get("ambito") else None, "funzioni": r["funzioni"],
+        "gestore": refs[("ente", r["gestore"]["id"])],
+        "membri": [{"ente": refs[("ente", m["ente"]["id"])], "ruolo": m["ruolo"]} for m in r["membri"]],
+        "risponde_a": refs[("rete", r["risponde_a"])] if r.get("risponde_a") else None,
+        "servizi": [refs[("servizio", x)] for x in r.get("servizi", []) if ("servizio", x) in refs]})
+
+
+def _protocollo(p: dict, portal_id: str, refs: dict[tuple[str, str], str]) -> Protocollo:
+    def ente(local: str) -> str:
+        return refs[("ente", local)]
+
+    date = {key: p[key] for key in ("sottoscrizione", "decorrenza", "scadenza", "rinnovo") if p.get(key) is not None}
+    return Protocollo.model_validate({
+        "id": portal_id, "rete": refs[("rete", p["rete"])], "modello": p["modello"], "strumento": p["strumento"]["codice"],
+        "titolo": p["titolo"], "premesse": p.get("premesse", []), "riferimenti_normativi": p.get("riferimenti_normativi", []),
+        "articoli": p["articoli"], "stato": p["stato"], "date": date,
+        "parti": [{"ente": ente(x["ente"]["id"]), "ruolo_firmatario": x["ruolo_firmatario"]}
+                  for x in p["parti_firmatarie"]],
+        "impegni": [{**i, "ente": ente(i["ente"]),
+                     "servizi": [refs[("servizio", x)] for x in i.get("servizi", []) if ("servizio", x) in refs]}
+                    for i in p.get("impegni", [])],
+        "governance": [{**{k: v for k, v in o.items() if v is not None},
+                        "composizione": [{**c, "ente": ente(c["ente"])} for c in o["composizione"]]}
+                       for o in p.get("governance", [])],
+        "indicatori": p.get("indicatori", []),
+        "adesioni": [{"ente": ente(a["ente"]), "data": a["data"]} for a in p.get("adesioni", [])],
+        **({"documento": p["documento"]} if p.get("documento") else {})})
 
 
 __all__ = ["Aggregate", "Conflict", "aggregate"]

@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from reti_adi.federation.sources import Sorgente, Sorgenti, source_location
 from reti_adi.federation.transport import Counter, FetchError, Limits, Transport, parse_json, transport_for
-from reti_adi.federation.validate import LISTS, harvested_path, schema_errors, schema_name
+from reti_adi.federation.validate import LISTS, NETWORKS, PROTOCOL_DIR, harvested_path, schema_errors, schema_name
 from reti_adi.reporters.text import plural
 
 STATE_FILE = "stato-raccolta.json"
@@ -169,6 +169,37 @@ def _references(copy: Path) -> None:
         for kind, ref, where in missing:
             if ref not in ids[where]:
                 raise SourceInvalid(f"servizi/{path.name}: {kind} «{ref}» non pubblicato in {where}")
+    _network_references(copy, ids, {p.stem for p in services.iterdir()} if services.is_dir() else set())
+
+
+def _network_references(copy: Path, ids: dict[str, set[str]], services: set[str]) -> None:
+    """Reti and protocolli name enti, ambiti, reti and servizi the same source publishes."""
+    reti = json.loads((copy / NETWORKS).read_bytes())["reti"] if (copy / NETWORKS).is_file() else []
+    ids["reti.json"] = {r["id"] for r in reti}
+    ids["servizi/"] = services
+    for r in reti:
+        refs = [("ente", r["gestore"]["id"], "enti.json"), *[("ente", m["ente"]["id"], "enti.json") for m in r["membri"]],
+                *[("servizio", x, "servizi/") for x in r.get("servizi", [])]]
+        refs += [("ambito", r["ambito"], "ambiti.json")] if r.get("ambito") else []
+        refs += [("rete", r["risponde_a"], "reti.json")] if r.get("risponde_a") else []
+        _resolved(f"{NETWORKS} («{r['id']}»)", refs, ids)
+    folder = copy / PROTOCOL_DIR
+    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+        p = json.loads(path.read_bytes())
+        if p.get("id") != path.stem:
+            raise SourceInvalid(f"{PROTOCOL_DIR}/{path.name}: l'id «{p.get('id')}» non corrisponde al nome del file")
+        refs = [("rete", p["rete"], "reti.json"), *[("ente", x["ente"]["id"], "enti.json") for x in p["parti_firmatarie"]],
+                *[("ente", i["ente"], "enti.json") for i in p.get("impegni", [])],
+                *[("servizio", x, "servizi/") for i in p.get("impegni", []) for x in i.get("servizi", [])],
+                *[("ente", c["ente"], "enti.json") for o in p.get("governance", []) for c in o["composizione"]],
+                *[("ente", a["ente"], "enti.json") for a in p.get("adesioni", []) if "ente" in a]]
+        _resolved(f"{PROTOCOL_DIR}/{path.name}", refs, ids)
+
+
+def _resolved(where: str, refs: list[tuple[str, str, str]], ids: dict[str, set[str]]) -> None:
+    for kind, ref, listed in refs:
+        if ref not in ids[listed]:
+            raise SourceInvalid(f"{where}: {kind} «{ref}» non pubblicato in {listed}")
 
 
 def _link_or_copy(source: Path, target: Path) -> None:

@@ -15,8 +15,12 @@ import jsonschema
 from reti_adi.publish.api import api_schemas
 
 SERVICE_PATH = re.compile(r"^servizi/([a-z0-9]+(?:-[a-z0-9]+)*)\.json$")
+PROTOCOL_DIR = "protocolli"
+PROTOCOL_PATH = re.compile(r"^protocolli/([a-z0-9]+(?:-[a-z0-9]+)*)\.json$")
 LISTS = ("ambiti.json", "enti.json", "fonti.json")
 """The documents every source must publish besides its services."""
+NETWORKS = "reti.json"
+"""Published by a source that has reti (and by any recent one, maybe empty): harvested when listed."""
 
 
 @cache
@@ -27,15 +31,17 @@ def _validators() -> dict[str, jsonschema.Draft202012Validator]:
 
 def harvested_path(percorso: str) -> bool:
     """Only these files are harvested: the lists and one file per service, with a valid id in the name."""
-    if percorso in LISTS:
+    if percorso in LISTS or percorso == NETWORKS:
         return True
-    match = SERVICE_PATH.match(percorso)
+    match = SERVICE_PATH.match(percorso) or PROTOCOL_PATH.match(percorso)
     return bool(match) and len(match.group(1)) <= 80
 
 
 def schema_name(percorso: str, data: object) -> str:
     if percorso.startswith("servizi/"):
         return "servizio-rimosso" if isinstance(data, dict) and data.get("rimosso") is True else "servizio"
+    if percorso.startswith(f"{PROTOCOL_DIR}/"):
+        return "protocollo"
     return percorso.removesuffix(".json")
 
 
