@@ -13,7 +13,8 @@ from reti_adi.federation.transport import Limits
 
 from .publications import CountingServer, deployed_long_ago, publish, write_catalogue
 
-FAST = Limits(timeout=2.0, retries=1, retry_pause=0.05)
+FAST = Limits(timeout=10.0, retries=1, retry_pause=0.05)
+"""Generous: a refused connection fails at once, and a loaded machine must not turn a slow answer into an error."""
 
 AMBITI = {
     # ambito id: (IPA code, comuni, services) - "sportello-sociale" is a local id of two ambiti

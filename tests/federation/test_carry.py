@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from reti_adi.build import DATA_STEPS
+from reti_adi.build import DATA_STEPS, SITE_STEPS
 from reti_adi.federation.pipeline import raccogli
 from reti_adi.publish import api_models as m
 
@@ -29,7 +29,7 @@ def published(tmp_path_factory) -> tuple[Path, Path]:
     publish(base / "repo", base / "pubblicazione")
     sources = base / "sorgenti.yaml"
     sources.write_text(f"sorgenti:\n  - id: {SOURCE}\n    cartella: pubblicazione\n", encoding="utf-8")
-    raccogli(sources, steps=DATA_STEPS[:1])
+    raccogli(sources, steps=DATA_STEPS[:1] + SITE_STEPS)  # the site too: its pages link the source's channel
     return base / "pubblicazione" / "api" / "v1", base / "build" / "api" / "v1"
 
 
@@ -91,3 +91,22 @@ def test_every_protocol_reaches_the_portal_unchanged(published):
         assert _as_published_by_the_source(theirs) == _without_links(_read(source / "protocolli" / name)), name
     assert [p["id"] for p in _read(portal / "protocolli.json")["protocolli"]] == \
         [f"{SOURCE}-{n.removesuffix('.json')}" for n in names]
+
+
+def test_a_correction_goes_to_the_channel_of_the_source_with_its_local_id(published):
+    source, portal = published
+    channel = _read(source / "index.json")["segnalazioni"]
+    assert channel["url"].endswith("?servizio={servizio}") and channel["email"]
+    service = next(p.stem for p in (source / "servizi").glob("*.json") if not _read(p).get("rimosso"))
+    page = (portal.parents[1] / "servizi" / f"{SOURCE}-{service}" / "index.html").read_text(encoding="utf-8")
+    assert f'href="{channel["url"].replace("{servizio}", service)}"' in page.replace("&amp;", "&")
+    assert f"mailto:{channel['email']}?subject=Correzione%20al%20catalogo%3A%20servizio%20{service}&" in page
+
+
+def test_the_portal_site_has_the_source_networks_and_protocols(published):
+    source, portal = published
+    site = portal.parents[1]
+    for rete in _read(source / "reti.json")["reti"]:
+        assert (site / "reti" / f"{SOURCE}-{rete['id']}" / "index.html").is_file()
+    for path in (source / "protocolli").glob("*.json"):
+        assert (site / "protocolli" / f"{SOURCE}-{path.stem}" / "index.html").is_file()

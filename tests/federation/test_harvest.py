@@ -156,7 +156,7 @@ def test_an_etag_answers_the_poll_when_the_server_gives_no_usable_date(publicati
         run(sources_file, tmp_path / "raccolta")
         server.requests.clear()
         report = run(sources_file, tmp_path / "raccolta")
-    assert [s.esito for s in report.sources] == ["invariata"] * len(AMBITI)
+    assert [(s.esito, s.messaggio) for s in report.sources] == [("invariata", "")] * len(AMBITI)
     assert dict(server.requests) == {f"/{a}/api/v1/stato.json": 1 for a in AMBITI}
     assert sum(server.not_modified.values()) == len(AMBITI)
     assert (report.counter.requests, report.counter.bytes) == (len(AMBITI), 0)

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from reti_adi.catalogue.models.catalogo import Ambito, Catalogo, Ente, Fonte, Servizio
+from reti_adi.catalogue.models.catalogo import Ambito, Catalogo, Ente, Fonte, Segnalazioni, Servizio
 from reti_adi.catalogue.models.common import Sede
 from reti_adi.catalogue.models.protocolli import Protocollo, Rete
 from reti_adi.catalogue.records import Catalogue, LoadedRecord
@@ -55,6 +55,8 @@ class Aggregate:
     """(kind, portal id) -> the global identifier published by the source."""
     origin_pages: dict[str, str] = field(default_factory=dict)
     """portal service id -> the service's page on its ambito's own site."""
+    report_channels: dict[str, tuple[str | None, str | None, str]] = field(default_factory=dict)
+    """portal service id -> (form url, email, local id): where its source takes corrections (index.json)."""
     source_of: dict[tuple[str, str], str] = field(default_factory=dict)
     """(kind, portal id) -> source id."""
     conflicts: list[Conflict] = field(default_factory=list)
@@ -125,7 +127,7 @@ class _Builder:
     def claimed(self, kind: str, global_id: str | None) -> str | None:
         return self.by_global.get((kind, global_id)) if global_id else None
 
-    def source(self, source_id: str, copy: Path, base: str | None) -> None:
+    def source(self, source_id: str, copy: Path, base: str | None, channel: tuple[str | None, str | None] | None) -> None:
         lists = {name: _read(copy / name)[name.removesuffix(".json")] for name in LISTS}
         refs: dict[tuple[str, str], str] = {}
         conflicts = self.out.conflicts
@@ -179,6 +181,8 @@ class _Builder:
             page = _page(s.get("url_pagina"), base)
             if page:
                 self.out.origin_pages[portal_id] = page
+            if channel:
+                self.out.report_channels[portal_id] = (*channel, s["id"])
         self.networks(source_id, copy, refs)
 
     def networks(self, source_id: str, copy: Path, refs: dict[tuple[str, str], str]) -> None:
@@ -236,7 +240,7 @@ def aggregate(sources: Sorgenti, copies: dict[str, tuple[Path, str | None]], roo
         newest.append(index.get("generato_il", ""))
         demo = demo or bool(index.get("dati_dimostrativi"))
         try:
-            builder.source(source.id, copy, base)
+            builder.source(source.id, copy, base, _channel(index.get("segnalazioni")))
         except (KeyError, TypeError, ValueError, ValidationError) as exc:
             builder.out.conflicts.append(Conflict(source.id, f"copia non utilizzabile ({exc}): sorgente esclusa"))
     out = builder.out
@@ -245,6 +249,17 @@ def aggregate(sources: Sorgenti, copies: dict[str, tuple[Path, str | None]], roo
                                     licenza=sources.licenza, url_sito=sources.url_sito, dati_dimostrativi=demo)
     out.catalogue.meta = LoadedRecord("catalogo", "catalogo", "sorgenti.yaml", meta, Positions())
     return out
+
+
+def _channel(published: object) -> tuple[str | None, str | None] | None:
+    """The source's channel for corrections, if valid: a https/http form and an e-mail address, as in catalogo.yaml."""
+    if not isinstance(published, dict):
+        return None
+    try:
+        channel = Segnalazioni.model_validate({k: v for k, v in published.items() if k in ("url", "email") and v})
+    except ValidationError:
+        return None
+    return (channel.url, channel.email) if channel.url or channel.email else None
 
 
 def _ente(e: dict, portal_id: str) -> Ente:

@@ -25,6 +25,7 @@ class PortalContext(BuildContext):
 
     global_ids: dict = field(default_factory=dict, compare=False, hash=False)
     origin_pages: dict = field(default_factory=dict, compare=False, hash=False)
+    report_channels: dict = field(default_factory=dict, compare=False, hash=False)
 
     def global_id(self, kind: str, local_id: str) -> str | None:
         return self.global_ids.get((kind, local_id))
@@ -32,12 +33,16 @@ class PortalContext(BuildContext):
     def source_page(self, service_id: str) -> str | None:
         return self.origin_pages.get(service_id)
 
+    def report_channel(self, service_id: str) -> tuple[str | None, str | None, str] | None:
+        return self.report_channels.get(service_id)
+
 
 def portal_context(aggregate: Aggregate) -> PortalContext:
     base = make_context(aggregate.catalogue, [])
     values = {f.name: getattr(base, f.name) for f in fields(base)}
     values.update(generated_at=aggregate.generated_at)
-    return PortalContext(**values, global_ids=aggregate.global_ids, origin_pages=aggregate.origin_pages)
+    return PortalContext(**values, global_ids=aggregate.global_ids, origin_pages=aggregate.origin_pages,
+                         report_channels=aggregate.report_channels)
 
 
 @dataclass(slots=True)

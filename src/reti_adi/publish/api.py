@@ -210,7 +210,14 @@ def _manifest(catalogue: Catalogue, ctx: BuildContext, pub: ApiPublication, fing
     counts = {kind: len(records) for kind, records in sorted(catalogue.records.items())}
     return m.Manifest(**_header(ctx), commit=ctx.commit, titolo=ctx.title, dati_dimostrativi=ctx.demo,
                       licenza=ctx.licence, conteggi=counts, file=files, impronte=fingerprints, modificato_il=dates,
-                      id_catalogo=ctx.namespace, ultima_sequenza=pub.feed.sequence)
+                      id_catalogo=ctx.namespace, ultima_sequenza=pub.feed.sequence, segnalazioni=_channels(catalogue))
+
+
+def _channels(catalogue: Catalogue) -> m.SegnalazioniOut | None:
+    configured = catalogue.meta.model.segnalazioni if catalogue.meta else None
+    if configured is None or not (configured.url or configured.email):
+        return None
+    return m.SegnalazioniOut(url=configured.url, email=configured.email)
 
 
 def api_schemas() -> dict[str, bytes]:

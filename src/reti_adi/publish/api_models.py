@@ -237,6 +237,12 @@ class FileInfo(Out):
     sha256: str
 
 
+class SegnalazioniOut(Out):
+    url: str | None = Field(default=None, description="modulo per segnalare una correzione; «{servizio}» vi "
+                                                     "diventa l'id del servizio, altrimenti si aggiunge «servizio=<id>»")
+    email: str | None = None
+
+
 class Manifest(Testata):
     commit: str | None = None
     titolo: str
@@ -250,6 +256,9 @@ class Manifest(Testata):
         default_factory=dict, description="per tipo di scheda, id -> data dell'ultima modifica del contenuto pubblicato")
     id_catalogo: str | None = Field(default=None, description="prefisso degli identificativi globali del catalogo")
     ultima_sequenza: int | None = Field(default=None, ge=0, description="ultimo insieme di modifiche in modifiche/")
+    segnalazioni: SegnalazioniOut | None = Field(
+        default=None, description="dove segnalare un'informazione sbagliata (catalogo.yaml): un portale che raccoglie "
+                                  "il catalogo vi rimanda le segnalazioni sui suoi servizi")
 
 
 class Variazioni(Out):

@@ -47,6 +47,11 @@ class BuildContext:
         """The service's page on the site of the ambito that publishes it: only a regional portal has one."""
         return None
 
+    def report_channel(self, service_id: str) -> tuple[str | None, str | None, str] | None:
+        """(form url, email, id to report) where a correction to this service goes, when not the catalogue's own
+        channel: in a regional portal, the channel its source publishes, with the source's local id."""
+        return None
+
 
 def _git(root: Path, *args: str) -> str | None:
     try:

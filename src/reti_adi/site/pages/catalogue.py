@@ -14,7 +14,7 @@ from reti_adi.publish import api_models as m
 from reti_adi.publish.context import BuildContext
 from reti_adi.site.jsonld import government_service
 from reti_adi.site.pages.contacts import contact_card
-from reti_adi.site.pages.report import report_channels
+from reti_adi.site.pages.report import ReportChannels, report_channels
 from reti_adi.site.pages.sedi import sedi_section
 from reti_adi.site.pages.common import (Section, by_name, data_it, fragment, page_env, title_json,
                                         verification_overdue)
@@ -87,14 +87,16 @@ class PageWriter:
         return self.pages
 
     def services(self) -> None:
-        channels = report_channels(self.catalogue)
+        default = report_channels(self.catalogue)
         for s in self.details.values():
+            channel = self.ctx.report_channel(s.id)  # a portal's service: its source's channel and local id
+            channels, reported = (ReportChannels(channel[0], channel[1]), channel[2]) if channel else (default, s.id)
             self.render(f"servizi/{s.id}.md", "servizio.html.j2", s=s, title_json=title_json(s.denominazione),
                         jsonld=Markup(government_service(s, self.ctx, self.catalogue)),
                         origine=self.ctx.source_page(s.id),
                         card=contact_card(s, self.catalogue), overdue=verification_overdue(s, self.ctx.today), place=_place(s),
-                        report_form=channels.form_link(s.id, s.denominazione),
-                        report_mail=channels.mail_link(s.id, s.denominazione))
+                        report_form=channels.form_link(reported, s.denominazione),
+                        report_mail=channels.mail_link(reported, s.denominazione))
 
     def _grouped_by_tipologia(self, services: list[m.ServizioDettaglio], caption: str) -> list[Section]:
         groups: dict[str, list] = defaultdict(list)
