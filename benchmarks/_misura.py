@@ -34,6 +34,8 @@ def main() -> None:
         harvest = report.harvest
         extra = {"richieste": harvest.counter.requests, "byte_letti": harvest.counter.bytes,
                  "sorgenti_aggiornate": sum(s.esito == "aggiornata" for s in harvest.sources),
+                 "richieste_sorgenti_invariate": sum(s.file_letti for s in harvest.sources if s.esito == "invariata"),
+                 "byte_sorgenti_invariate": sum(s.byte_letti for s in harvest.sources if s.esito == "invariata"),
                  "sorgenti_con_errori": len(harvest.failed),
                  "servizi": report.portal.services if report.portal else None,
                  "fasi": report.portal.timings if report.portal else {}}

@@ -303,7 +303,8 @@ def report_federation(figures: dict) -> str:
         f"- seconda raccolta dopo {len(figures['modificati'])} servizi modificati in 3 sorgenti: {second['secondi']:.1f} s "
         f"({phases(second)}), picco {second['rss_mb']:.0f} MB; {second['sorgenti_aggiornate']} sorgenti aggiornate, "
         f"{second['richieste']} file letti, {second['byte_letti'] / 1e3:.0f} KB "
-        f"({100 * second['byte_letti'] / first['byte_letti']:.2f}% della prima raccolta)"])
+        f"({100 * second['byte_letti'] / first['byte_letti']:.2f}% della prima raccolta); le sorgenti invariate: "
+        f"{second.get('richieste_sorgenti_invariate', '?')} richieste, {second.get('byte_sorgenti_invariate', '?')} byte"])
 
 
 def hundred_services_gzip_kb(api: Path, ambito_file: Path) -> float:
