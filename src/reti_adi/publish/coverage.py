@@ -80,7 +80,8 @@ def reach(catalogue: Catalogue, servizio, ambito_comuni: list[str]) -> Reach:
     members = set(ambito_comuni)
     seats = sorted({sede.comune for sede in servizio.sedi if sede.comune in members})
     listed = ambito_comuni if servizio.comuni is None else [c for c in servizio.comuni if c in members]
-    reached = [c for c in ambito_comuni if c in set(listed) | set(seats)]
+    served = set(listed) | set(seats)  # once, not once per comune: an ambito may have hundreds
+    reached = [c for c in ambito_comuni if c in served]
     return Reach(servizio.id, servizio.denominazione, servizio.tipologia, servizio.stato, list(servizio.aree_utenza),
                  servizio.comuni is None, seats, reached)
 
