@@ -19,7 +19,8 @@ class NotACatalogue(Exception):
 
 def load_and_check(root: Path, today: date | None = None, use_cache: bool = False,
                    jobs: int | None = None) -> tuple[Catalogue, CheckResult]:
-    """use_cache: reuse the per-file results of earlier runs (see cache.py); the CLI turns it on."""
+    """use_cache: reuse the per-file and per-record results of earlier runs (see cache.py); the CLI turns
+    it on. Records served by the cache read their file again only when their model is asked for."""
     root = Path(root)
     if not (root / "catalogo").is_dir():
         raise NotACatalogue(f"nessun catalogo in «{root}»: manca la cartella catalogo/")
@@ -32,7 +33,9 @@ def load_and_check(root: Path, today: date | None = None, use_cache: bool = Fals
     catalogue = load_catalogue(root, cache, jobs)
     catalogue.demand, demand_problems, demand_files = load_demand(root)
     catalogue.files += demand_files
-    problems = catalogue.problems + demand_problems + check_catalogue(catalogue, today)
+    problems = catalogue.problems + demand_problems + check_catalogue(catalogue, today, cache)
+    if cache is not None:
+        cache.save()
     counts = {kind: len(records) for kind, records in catalogue.records.items()}
     return catalogue, CheckResult(root, today, problems, catalogue.files, counts)
 

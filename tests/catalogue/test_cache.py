@@ -124,61 +124,98 @@ def test_a_damaged_cache_is_ignored(catalogue_copy, monkeypatch):
     assert run(catalogue_copy).errors == [] and parsed == []  # rewritten, and used again
 
 
-COLUMNS = ("impronta", "dati", "posizioni", "problemi")
+def cold(root, today=REFERENCE_DATE):
+    return check(root, today, jobs=1).problems
 
 
-def tamper(root, relative: str, column: str, value, checksum: bool) -> None:
-    """Change one column of a file's entry; with checksum=True also forge a matching checksum."""
+def tamper(root, table: str, column: str, value, where: str = "percorso = 'catalogo/servizi/emporio-solidale.yaml'",
+           ) -> None:
     with sqlite3.connect(cache_module.database_path(root)) as connection:
-        row = list(connection.execute(f"SELECT {', '.join(COLUMNS)} FROM voce WHERE percorso = ?",
-                                      (relative,)).fetchone())
-        row[COLUMNS.index(column)] = value
-        as_bytes = [v.encode() if isinstance(v, str) else v for v in row]
-        forged = cache_module.entry_checksum(*as_bytes) if checksum else b"x"
-        connection.execute(f"UPDATE voce SET {column} = ?, controllo = ? WHERE percorso = ?", (value, forged, relative))
+        changed = connection.execute(f"UPDATE {table} SET {column} = ? WHERE {where}", (value,)).rowcount
+    assert changed >= 1
 
 
-MALFORMED = [
-    ("dati", b"[{\"id\": "),                      # cut short
-    ("dati", b"[[1, 2], []]"),                      # not a map
-    ("dati", b"[{\"id\": \"x\"}, [[[\"manca\"], \"2024-01-01\", false]]]"),  # a date where nothing is
-    ("dati", b"[{\"d\": \"x\"}, [[[\"d\"], \"not a date\", false]]]"),
-    ("dati", b"[" * 100_000),                       # deeper than any decoder goes
-    ("dati", "text, not bytes"),
-    ("problemi", b"[[\"f\", 1, 1, \"\", \"m\", \"r\", \"grave\", null, null]]"),
-    ("problemi", b"[[\"f\", \"1\", 1, \"\", \"m\", \"r\", \"errore\", null, null]]"),
-    ("problemi", b"{}"),
-    ("impronta", "not bytes"),
+BROKEN = "catalogo/servizi/emporio-solidale.yaml"
+# every way an entry can be wrong: cut-short or foreign JSON, values of the wrong type, a digest or a
+# checksum that is not the one written, huge values; for a file's entry and for a rule result
+TAMPERED = [
+    ("voce", "problemi", b"[[\"f\", 1, 1, "),
+    ("voce", "problemi", b"[[\"f\", 1, 1, \"\", \"m\", \"r\", \"grave\", null, null]]"),
+    ("voce", "problemi", b"[[\"f\", \"1\", 1, \"\", \"m\", \"r\", \"errore\", null, null]]"),
+    ("voce", "problemi", b"{}"),
+    ("voce", "problemi", b"[" * 100_000),
+    ("voce", "problemi", "text, not bytes"),
+    ("voce", "scheda", "x:emporio-solidale"),
+    ("voce", "scheda", "v:un-altro-id"),
+    ("voce", "scheda", 7),
+    ("voce", "impronta", b"0" * 16),
+    ("voce", "impronta", "not bytes"),
+    ("voce", "firma", 12),
+    ("voce", "visto", "ieri"),
+    ("voce", "controllo", b"x"),
+    ("esito", "letture", b"[[\"id\", \"ente\""),
+    ("esito", "letture", b"[[\"id\", [\"ente\"], \"x\"]]"),
+    ("esito", "letture", b"[[\"nuovo\", \"ente\", \"x\"]]"),
+    ("esito", "letture", b"{}"),
+    ("esito", "letture", b"[]"),
+    ("esito", "trovato", b"0" * 16),
+    ("esito", "problemi", b"[[1]]"),
+    ("esito", "problemi", b"[" * 100_000),
+    ("esito", "chiave", b"another date"),
+    ("esito", "controllo", b"x"),
 ]
 
 
-@pytest.mark.parametrize("checksum", [False, True], ids=["damaged", "forged"])
-@pytest.mark.parametrize("column, value", MALFORMED)
-def test_a_malformed_entry_is_a_miss(catalogue_copy, monkeypatch, column, value, checksum):
+@pytest.mark.parametrize("table, column, value", TAMPERED)
+def test_a_tampered_entry_gives_exactly_the_cold_result(catalogue_copy, table, column, value):
+    broken = catalogue_copy / BROKEN
+    # a file with an error of its own and one of a cross-record rule, so a reused entry would show
+    broken.write_text(broken.read_text().replace("tipologia: e", "tipologia: z")
+                      .replace("ente_erogatore: odv-rete-solidale", "ente_erogatore: ente-che-non-esiste"))
+    expected = cold(catalogue_copy)
+    assert {p.rule for p in expected} >= {"schema.literal_error", "riferimenti.ente"}
     run(catalogue_copy)
-    relative = "catalogo/servizi/emporio-solidale.yaml"
-    tamper(catalogue_copy, relative, column, value, checksum)
+    tamper(catalogue_copy, table, column, value)
+    assert run(catalogue_copy).problems == expected
+    assert run(catalogue_copy).problems == expected  # and the entry written again is right
+
+
+def test_a_forged_checksum_over_malformed_values_is_still_a_miss(catalogue_copy, monkeypatch):
+    run(catalogue_copy)
+    expected = cold(catalogue_copy)
+    with sqlite3.connect(cache_module.database_path(catalogue_copy)) as connection:
+        row = connection.execute("SELECT impronta, firma, visto, scheda FROM voce WHERE percorso = ?",
+                                 (BROKEN,)).fetchone()
+        forged = b"[[\"f\", 1, 1, \"\", \"m\", \"r\", \"grave\", null, null]]"
+        connection.execute("UPDATE voce SET problemi = ?, controllo = ? WHERE percorso = ?",
+                           (forged, cache_module._file_checksum(*row, forged), BROKEN))
     parsed = record_parses(monkeypatch)
-    first = load_and_check(catalogue_copy, REFERENCE_DATE, use_cache=True, jobs=1)
-    assert first[1].errors == [] and parsed == [relative]
-    cold = load_and_check(catalogue_copy, REFERENCE_DATE, jobs=1)
-    assert first[0].get("servizio", "emporio-solidale") == cold[0].get("servizio", "emporio-solidale")
+    assert run(catalogue_copy).problems == expected and parsed == [BROKEN]
 
 
-def test_damaged_positions_are_a_miss_and_forged_ones_never_fail_the_check(catalogue_copy, monkeypatch):
-    relative = "catalogo/servizi/emporio-solidale.yaml"
-    broken = catalogue_copy / relative
+def test_a_cache_of_another_salt_or_root_is_not_used(catalogue_copy, monkeypatch):
+    run(catalogue_copy)
+    with sqlite3.connect(cache_module.database_path(catalogue_copy)) as connection:
+        connection.execute("UPDATE meta SET valore = ? WHERE chiave = 'sale'", (b"another version",))
+    parsed = record_parses(monkeypatch)
+    assert run(catalogue_copy).problems == cold(catalogue_copy)
+    assert len(parsed) >= 70
+    with sqlite3.connect(cache_module.database_path(catalogue_copy)) as connection:
+        connection.execute("UPDATE meta SET valore = ? WHERE chiave = 'radice'", ("/altrove",))
+    parsed.clear()
+    assert run(catalogue_copy).problems == cold(catalogue_copy)
+    assert len(parsed) >= 70
+
+
+def test_a_huge_entry_is_not_read(catalogue_copy, monkeypatch):
+    broken = catalogue_copy / BROKEN
     broken.write_text(broken.read_text().replace("tipologia: e", "tipologia: z"))
-    expected = run(catalogue_copy).errors
-    assert [p.rule for p in expected] == ["schema.literal_error"] and expected[0].line > 1
-    tamper(catalogue_copy, relative, "posizioni", b"\x80\x04 not json", checksum=False)
+    run(catalogue_copy)
+    expected = cold(catalogue_copy)
+    tamper(catalogue_copy, "voce", "problemi", b"[" + b" " * (cache_module.MAX_ENTRY_BYTES + 1) + b"]")
+    tamper(catalogue_copy, "esito", "problemi", b" " * (cache_module.MAX_ENTRY_BYTES + 1))
     parsed = record_parses(monkeypatch)
-    assert run(catalogue_copy).errors == expected and parsed == [relative]
-    # positions are decoded only when a problem needs them (a re-check would be three times slower
-    # decoding them all), so forged ones are read late: they locate nothing, they never raise
-    tamper(catalogue_copy, relative, "posizioni", b"[[[1, 1, {}]], []]", checksum=True)
-    forged = run(catalogue_copy).errors
-    assert [(p.file, p.rule, p.line) for p in forged] == [(relative, "schema.literal_error", 1)]
+    assert run(catalogue_copy).problems == expected and parsed == [BROKEN]
 
 
 def test_an_oversized_entry_is_a_miss(catalogue_copy, monkeypatch):
@@ -204,6 +241,8 @@ def test_cached_records_equal_freshly_parsed_ones(catalogue_copy):
     cold = load_and_check(catalogue_copy, REFERENCE_DATE, jobs=1)[0]
     load_and_check(catalogue_copy, REFERENCE_DATE, use_cache=True, jobs=1)
     warm = load_and_check(catalogue_copy, REFERENCE_DATE, use_cache=True, jobs=1)[0]
+    assert warm.of("servizio")["emporio-solidale"].source is not None  # served by the cache, not read yet
+    assert warm.meta == cold.meta
     for kind, records in cold.records.items():
         assert {i: r.model for i, r in records.items()} == {i: r.model for i, r in warm.of(kind).items()}, kind
         for record_id, record in records.items():

@@ -1,8 +1,21 @@
-"""Content-hash cache of parsed files, so re-checking after one edit is fast.
+"""Content-hash cache of checked files and rule results, so re-checking after one edit is fast.
 
-Safe by construction: an entry is reused only for a file with the same path and the same
-bytes, checked by the same code and vocabularies (the salt); cross-record rules are never
-cached, they always run on the whole catalogue.
+Safe by construction: what is reused is keyed by the file's bytes (a blake2b digest) and by the
+code and vocabularies that judged them (the salt):
+
+- per file (table `voce`): the record's id, whether it validated, and every problem of the file
+  alone (YAML, schema, personal data, placeholders). A hit is not validated again; the model is
+  read from the file only if a rule asks for it (see records.LoadedRecord.deferred).
+- per record and rule (table `esito`): the problems a cross-record rule gave for one record, with
+  the list of what the rule looked up in the rest of the catalogue and what it found (an id
+  present, the digest of another record...). The result is reused only if the record, the
+  reference date and every one of those look-ups are unchanged (see rules/checker.py).
+
+When a file need not be read again: its lstat signature (device, inode, size, mtime_ns, ctime_ns)
+equals the one recorded when it was hashed, and both times are at least SETTLED_NS older than
+that moment (git's rule for "racy" files). Rewriting a file always moves its ctime, which no user
+can set back: `git checkout` keeping the size, `touch -d` with an old mtime, an editor replacing
+the file are all read and hashed again. Otherwise the file is read and its digest decides.
 
 Nothing in it can run code. The cache lives outside the repository (the user's cache
 directory, or RETI_ADI_CACHE), one SQLite file per repository, keyed by the repository's
@@ -14,27 +27,29 @@ pull request) is never read.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import os
 import sqlite3
 import sys
+import time
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 from reti_adi import __version__
-from reti_adi.catalogue.records import ParseOutcome
-from reti_adi.catalogue.vocabularies import vocabularies_dir
-from reti_adi.catalogue.yaml_source import PackedPositions
+from reti_adi.catalogue.vocabularies import schemas_dir, vocabularies_dir
 from reti_adi.rules.problems import Problem
 
 ENV_VAR = "RETI_ADI_CACHE"
-FORMAT = 5
+FORMAT = 6
 MAX_ENTRY_BYTES = 16 * 1024 * 1024
 """An entry larger than this is not read back (a catalogue file is far smaller)."""
 MAX_DATABASE_BYTES = 4 * 1024 * 1024 * 1024
 """A cache file larger than this is not opened: it cannot come from a real catalogue."""
+SETTLED_NS = 2_000_000_000
+"""A file changed less than this before it was hashed may change again with the same stat
+(timestamps have a coarse grain): its signature is not trusted, it is hashed on every run."""
 
 
 def cache_home() -> Path:
@@ -49,14 +64,15 @@ def cache_home() -> Path:
 
 @cache
 def code_salt() -> bytes:
-    """Changes whenever anything that decides a file's per-file problems changes."""
+    """Changes whenever anything that decides a file's or a rule's problems changes."""
     digest = hashlib.blake2b(digest_size=16)
     digest.update(f"{FORMAT}|{__version__}|{sys.version}".encode())
     import pydantic
 
     digest.update(pydantic.VERSION.encode())
     package = Path(__file__).resolve().parents[1]  # the whole reti_adi package
-    for path in sorted(package.rglob("*.py")) + sorted(vocabularies_dir().iterdir()):
+    shipped = [p for p in sorted((schemas_dir() / "modelli").glob("*")) if p.is_file()]
+    for path in sorted(package.rglob("*.py")) + sorted(vocabularies_dir().iterdir()) + shipped:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.digest()
@@ -64,6 +80,15 @@ def code_salt() -> bytes:
 
 def content_digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def signature(status: os.stat_result) -> str:
+    return f"{status.st_dev}:{status.st_ino}:{status.st_size}:{status.st_mtime_ns}:{status.st_ctime_ns}"
+
+
+def now_ns() -> int:
+    """When a file is hashed (not a calendar date: only compared with the file's own timestamps)."""
+    return time.time_ns()
 
 
 def database_path(root: Path) -> Path:
@@ -75,12 +100,24 @@ def database_path(root: Path) -> Path:
 _SCHEMA = {
     "meta": "CREATE TABLE meta (chiave TEXT PRIMARY KEY, valore BLOB NOT NULL)",
     "voce": ("CREATE TABLE voce (percorso TEXT NOT NULL, tipo TEXT NOT NULL, impronta BLOB NOT NULL, "
-             "dati BLOB NOT NULL, posizioni BLOB NOT NULL, problemi BLOB NOT NULL, controllo BLOB NOT NULL, "
-             "PRIMARY KEY (percorso, tipo))"),
+             "firma TEXT NOT NULL, visto INTEGER NOT NULL, scheda TEXT NOT NULL, problemi BLOB NOT NULL, "
+             "controllo BLOB NOT NULL, PRIMARY KEY (percorso, tipo))"),
+    "esito": ("CREATE TABLE esito (regola TEXT NOT NULL, percorso TEXT NOT NULL, chiave BLOB NOT NULL, "
+              "letture BLOB NOT NULL, trovato BLOB NOT NULL, problemi BLOB NOT NULL, controllo BLOB NOT NULL, "
+              "PRIMARY KEY (regola, percorso))"),
 }
 _FIELDS = ("file", "line", "column", "field", "message", "rule", "severity", "found", "expected")
 _FIELD_TYPES = (str, int, int, str, str, str, str, str, str)
 _OPTIONAL = {1, 2, 7, 8}
+
+
+class FileSummary(NamedTuple):
+    """What one file's bytes gave, validation included: enough to skip the file on a re-check."""
+
+    record_id: str | None
+    """None when the file yields no record (unreadable, not a mapping)."""
+    partial: bool
+    problems: list[Problem]
 
 
 # --- encoding: plain data in, JSON text out, and back with every shape checked ----------------------------
@@ -89,65 +126,30 @@ class Malformed(ValueError):
     """An entry that is not what this code writes: treated as a miss."""
 
 
-def entry_checksum(digest: bytes, data: bytes, positions: bytes, problems: bytes) -> bytes:
-    """Detects a damaged or truncated entry at the cost of one hash, without decoding it: positions
-    stay packed until a problem needs them (decoding them all would triple a re-check)."""
-    lengths = b"%d,%d,%d,%d|" % (len(digest), len(data), len(positions), len(problems))
-    return hashlib.blake2b(lengths + digest + data + positions + problems, digest_size=16).digest()
+def _file_checksum(digest: bytes, recorded: str, seen: int, record: str, problems: bytes) -> bytes:
+    """Detects a damaged or truncated file entry: every part, lengths first, in one hash (a part of the
+    wrong type raises TypeError, which the reader takes for a miss)."""
+    head = f"{len(digest)},{recorded},{seen},{len(record)}|{record}".encode("utf-8", "surrogateescape")
+    return hashlib.blake2b(head + digest + problems, digest_size=16).digest()
 
 
-def _encode_data(data) -> bytes:
-    """JSON of the parsed YAML; dates and datetimes are listed apart by path so that no string can pose as one."""
-    dates: list[list] = []
-
-    def walk(value, path: list) -> None:
-        if isinstance(value, dict):
-            for key, child in value.items():
-                walk(child, path + [key])
-        elif isinstance(value, list):
-            for index, child in enumerate(value):
-                walk(child, path + [index])
-        elif isinstance(value, dt.date):
-            dates.append([path, value.isoformat(), isinstance(value, dt.datetime)])
-
-    walk(data, [])
-    return json.dumps([data, dates], ensure_ascii=False, separators=(",", ":"), default=_iso).encode("utf-8")
+def _result_checksum(key: bytes, reads: bytes, found: bytes, problems: bytes) -> bytes:
+    head = b"%d,%d,%d|" % (len(key), len(reads), len(found))
+    return hashlib.blake2b(head + key + reads + found + problems, digest_size=16).digest()
 
 
-def _iso(value):
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    raise TypeError(f"valore non memorizzabile nella cache: {type(value).__name__}")
+def _encode_record(summary: FileSummary) -> str:
+    if summary.record_id is None:
+        return ""
+    return ("p:" if summary.partial else "v:") + summary.record_id
 
 
-def _decode_data(text: bytes) -> dict | None:
-    decoded = json.loads(text)
-    if not (isinstance(decoded, list) and len(decoded) == 2 and isinstance(decoded[1], list)):
-        raise Malformed("dati")
-    data, dates = decoded
-    if data is not None and not isinstance(data, dict):
-        raise Malformed("dati")
-    for entry in dates:
-        if not (isinstance(entry, list) and len(entry) == 3 and isinstance(entry[0], list) and entry[0]
-                and isinstance(entry[1], str) and isinstance(entry[2], bool)):
-            raise Malformed("data")
-        *parents, last = entry[0]
-        holder = data
-        for step in parents:
-            holder = _child(holder, step)
-        _child(holder, last)  # the path must exist
-        value = dt.datetime.fromisoformat(entry[1]) if entry[2] else dt.date.fromisoformat(entry[1])
-        holder[last] = value
-    return data
-
-
-def _child(holder, step):
-    if isinstance(holder, dict) and isinstance(step, str) and step in holder:
-        return holder[step]
-    if (isinstance(holder, list) and isinstance(step, int) and not isinstance(step, bool)
-            and 0 <= step < len(holder)):
-        return holder[step]
-    raise Malformed("percorso")
+def _decode_record(text: str) -> tuple[str | None, bool]:
+    if text == "":
+        return None, False
+    if text[:2] not in ("v:", "p:") or len(text) < 3:
+        raise Malformed("scheda")
+    return text[2:], text[0] == "p"
 
 
 def _encode_problems(problems: list[Problem]) -> bytes:
@@ -158,7 +160,7 @@ def _encode_problems(problems: list[Problem]) -> bytes:
 def _decode_problems(text: bytes) -> list[Problem]:
     if text == b"[]":
         return []  # most files
-    decoded = json.loads(text)
+    decoded = json.loads(text.decode("utf-8"))
     if not isinstance(decoded, list):
         raise Malformed("problemi")
     problems = []
@@ -174,6 +176,23 @@ def _decode_problems(text: bytes) -> list[Problem]:
             raise Malformed("gravità")
         problems.append(Problem(*row))
     return problems
+
+
+def _encode_reads(reads: list[tuple[str, ...]]) -> bytes:
+    return json.dumps([list(read) for read in reads], ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _decode_reads(text: bytes) -> list[tuple[str, ...]]:
+    """The look-ups of a rule; their shape is checked by whoever answers them (an unknown one is a miss)."""
+    decoded = json.loads(text.decode("utf-8"))
+    if not isinstance(decoded, list):
+        raise Malformed("letture")
+    return [tuple(read) for read in decoded]
+
+
+def reads_digest(found: list[str]) -> bytes:
+    """What a rule's look-ups found, in one digest: equal digests, equal answers."""
+    return hashlib.blake2b("\n".join(found).encode("utf-8", "surrogateescape"), digest_size=16).digest()
 
 
 # --- the store ---------------------------------------------------------------------------------------------
@@ -206,15 +225,19 @@ def _open(path: Path, create: bool) -> sqlite3.Connection | None:
 
 
 class CheckCache:
-    """Entries of one repository: (relative path, kind) -> content digest and parse outcome."""
+    """Entries of one repository: files by (relative path, kind), rule results by (rule, relative path)."""
 
     def __init__(self, root: Path):
         self.path = database_path(root)
         self.root = str(Path(root).resolve())
         self.entries: dict[tuple[str, str], tuple] = {}
+        self.results: dict[tuple[str, str], tuple] = {}
         self.fresh: dict[tuple[str, str], tuple] = {}
         self.written: dict[tuple[str, str], tuple] = {}
+        self.fresh_results: dict[tuple[str, str], tuple] = {}
+        self.written_results: dict[tuple[str, str], tuple] = {}
         self.valid_store = False
+        self.started_ns = now_ns()
         self._load()
 
     def _load(self) -> None:
@@ -230,44 +253,105 @@ class CheckCache:
             if meta.get("sale") != code_salt() or meta.get("radice") != self.root:
                 return
             rows = connection.execute(
-                "SELECT percorso, tipo, impronta, dati, posizioni, problemi, controllo FROM voce "
-                "WHERE length(dati) + length(posizioni) + length(problemi) <= ?", (MAX_ENTRY_BYTES,))
+                "SELECT percorso, tipo, impronta, firma, visto, scheda, problemi, controllo FROM voce "
+                "WHERE length(problemi) + length(scheda) <= ?", (MAX_ENTRY_BYTES,))
             self.entries = {(relative, kind): entry for relative, kind, *entry in rows}
+            rows = connection.execute(
+                "SELECT regola, percorso, chiave, letture, trovato, problemi, controllo FROM esito "
+                "WHERE length(letture) + length(problemi) <= ?", (MAX_ENTRY_BYTES,))
+            self.results = {(rule, relative): entry for rule, relative, *entry in rows}
         except (sqlite3.Error, ValueError):
-            self.entries = {}
+            self.entries, self.results = {}, {}
             self.valid_store = False
         finally:
             connection.close()
 
-    def get(self, relative: str, kind: str, digest: bytes) -> ParseOutcome | None:
+    # --- files
+
+    def settled_digest(self, relative: str, kind: str, status: os.stat_result | None) -> bytes | None:
+        """The recorded digest of a file whose lstat is the one recorded and settled (see the module
+        docstring), so the file need not be read; None means: read it and hash it."""
+        entry = self.entries.get((relative, kind))
+        if entry is None or status is None:
+            return None
+        digest, recorded, seen = entry[0], entry[1], entry[2]
+        if (not isinstance(recorded, str) or not isinstance(seen, int) or isinstance(seen, bool)
+                or recorded != signature(status)
+                or max(status.st_mtime_ns, status.st_ctime_ns) > seen - SETTLED_NS):
+            return None
+        return digest if isinstance(digest, bytes) else None
+
+    def get(self, relative: str, kind: str, digest: bytes, status: os.stat_result | None,
+            settled: bool = False) -> FileSummary | None:
+        """The verdict on these bytes, or None. settled: the digest came from settled_digest (the file
+        was not read); otherwise a hit records the file's current lstat, so the next run may skip it."""
         entry = self.entries.get((relative, kind))
         if entry is None or entry[0] != digest:
             return None
         try:
-            _, data, positions, problems, checksum = entry
-            if not all(isinstance(part, bytes) for part in entry) or checksum != entry_checksum(*entry[:4]):
+            if entry[5] != _file_checksum(*entry[:5]):
                 raise Malformed("controllo")
-            outcome = ParseOutcome(_decode_data(data), PackedPositions(positions), _decode_problems(problems))
+            record_id, partial = _decode_record(entry[3])
+            summary = FileSummary(record_id, partial, _decode_problems(entry[4]))
         except (ValueError, TypeError, RecursionError, OverflowError):
-            return None  # malformed: parse the file again
-        self.fresh[(relative, kind)] = entry
-        return outcome
+            return None  # malformed: check the file again
+        if settled:
+            self.fresh[(relative, kind)] = entry
+        else:
+            self._remember(relative, kind, digest, status, entry[3], entry[4])
+        return summary
 
-    def put(self, relative: str, kind: str, digest: bytes, outcome: ParseOutcome) -> None:
-        """Remember a file's parse outcome: JSON data, packed positions, per-file problems."""
+    def put(self, relative: str, kind: str, digest: bytes, status: os.stat_result | None,
+            summary: FileSummary) -> None:
+        """Remember a file's verdict: its record's id and validity, and its own problems."""
         try:
-            entry = (digest, _encode_data(outcome.data), outcome.positions.blob, _encode_problems(outcome.problems))
+            problems = _encode_problems(summary.problems)
         except (TypeError, ValueError, RecursionError):
             return  # something JSON cannot hold: just not cached
-        entry += (entry_checksum(*entry),)
+        self._remember(relative, kind, digest, status, _encode_record(summary), problems)
+
+    def _remember(self, relative, kind, digest, status, record: str, problems: bytes) -> None:
+        # a file without an lstat (never the case from discovery) gets a signature nothing matches
+        entry = (digest, signature(status) if status is not None else "-", self.started_ns, record, problems)
+        entry += (_file_checksum(*entry),)
         self.fresh[(relative, kind)] = entry
         self.written[(relative, kind)] = entry
 
+    # --- rule results
+
+    def rule_result(self, rule: str, relative: str, key: bytes) -> tuple[list, bytes, list[Problem]] | None:
+        """(what the rule looked up, the digest of what it found, its problems) for this record, or None."""
+        entry = self.results.get((rule, relative))
+        if entry is None or entry[0] != key:
+            return None
+        try:
+            if entry[4] != _result_checksum(*entry[:4]):
+                raise Malformed("controllo")
+            outcome = _decode_reads(entry[1]), entry[2], _decode_problems(entry[3])
+        except (ValueError, TypeError, RecursionError, OverflowError):
+            return None
+        return outcome
+
+    def keep_rule_result(self, rule: str, relative: str) -> None:
+        """The stored result was used as it is: keep it."""
+        self.fresh_results[(rule, relative)] = self.results[(rule, relative)]
+
+    def put_rule_result(self, rule: str, relative: str, key: bytes, reads: list[tuple[str, ...]], found: bytes,
+                        problems: list[Problem]) -> None:
+        try:
+            entry = (key, _encode_reads(reads), found, _encode_problems(problems))
+        except (TypeError, ValueError, RecursionError):
+            return
+        entry += (_result_checksum(*entry),)
+        self.fresh_results[(rule, relative)] = entry
+        self.written_results[(rule, relative)] = entry
+
     def save(self) -> None:
-        """Write what changed (new, edited or deleted files) in one transaction; a cache that cannot be
-        written (read-only home, another check writing) only means the next run is slower."""
+        """Write what changed (new, edited or deleted files, new rule results) in one transaction; a cache
+        that cannot be written (read-only home, another check writing) only means the next run is slower."""
         gone = self.entries.keys() - self.fresh.keys()
-        if not self.written and not gone and self.valid_store:
+        gone_results = self.results.keys() - self.fresh_results.keys()
+        if not (self.written or gone or self.written_results or gone_results) and self.valid_store:
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -282,14 +366,18 @@ class CheckCache:
             meta = dict(connection.execute("SELECT chiave, valore FROM meta").fetchall())
             if meta.get("sale") != code_salt() or meta.get("radice") != self.root:
                 connection.execute("DELETE FROM voce")
+                connection.execute("DELETE FROM esito")
                 connection.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                                        [("sale", code_salt()), ("radice", self.root)])
-                rows, gone = self.fresh, ()
+                rows, gone, results, gone_results = self.fresh, (), self.fresh_results, ()
             else:
-                rows = self.written
+                rows, results = self.written, self.written_results
             connection.executemany("DELETE FROM voce WHERE percorso = ? AND tipo = ?", sorted(gone))
-            connection.executemany("INSERT OR REPLACE INTO voce VALUES (?, ?, ?, ?, ?, ?, ?)",
+            connection.executemany("INSERT OR REPLACE INTO voce VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                                    [(*key, *value) for key, value in rows.items()])
+            connection.executemany("DELETE FROM esito WHERE regola = ? AND percorso = ?", sorted(gone_results))
+            connection.executemany("INSERT OR REPLACE INTO esito VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                   [(*key, *value) for key, value in results.items()])
             connection.execute("COMMIT")
         except sqlite3.Error:
             try:

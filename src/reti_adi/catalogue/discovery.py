@@ -28,10 +28,12 @@ class Discovery:
     """(kind, path string) of every file to read, in a stable order."""
     problems: list[Problem] = field(default_factory=list)
     """Names that look like catalogue files but are not read."""
+    stats: dict[str, os.stat_result] = field(default_factory=dict)
+    """The lstat of each file to read, taken while scanning: the check cache compares it (cache.py)."""
 
 
 class _Scanner:
-    __slots__ = ("root", "real_root", "prefix", "discovery", "steps")
+    __slots__ = ("root", "real_root", "prefix", "discovery", "steps", "lstats")
 
     def __init__(self, root: str):
         self.root = root
@@ -39,6 +41,7 @@ class _Scanner:
         self.prefix = len(root.rstrip(os.sep)) + 1
         self.discovery = Discovery()
         self.steps: dict[str, int | None] = {}
+        self.lstats: dict[str, os.stat_result] = {}
 
     def relative(self, path: str) -> str:
         return path[self.prefix:].replace(os.sep, "/")
@@ -102,14 +105,15 @@ class _Scanner:
                 continue
             for item in entries:
                 try:
-                    mode = item.stat(follow_symlinks=False).st_mode
+                    status = item.stat(follow_symlinks=False)
                 except OSError:
                     continue  # removed while scanning
-                what = self.entry(item.path, item.name, mode)
+                what = self.entry(item.path, item.name, status.st_mode)
                 if what == "dir":
                     stack.append(item.path)
                 elif what == "file":
                     found.append(item.path)
+                    self.discovery.stats[item.path] = status
         return sorted(found)
 
     def kind_target(self, kind: FileKind) -> str | None:
@@ -119,7 +123,9 @@ class _Scanner:
             path = os.path.join(path, part)
             if path not in self.steps:  # catalogo/ is on the way to several kinds: tell a link once
                 try:
-                    mode = os.lstat(path).st_mode
+                    status = os.lstat(path)
+                    mode = status.st_mode
+                    self.lstats[path] = status
                 except OSError:
                     mode = None
                 if mode is not None and stat.S_ISLNK(mode):
@@ -138,6 +144,7 @@ class _Scanner:
             if kind.single_file:
                 if self.entry(target, os.path.basename(target), self.steps[target]) == "file":
                     self.discovery.files.append((kind, target))
+                    self.discovery.stats[target] = self.lstats[target]
             elif stat.S_ISDIR(self.steps[target]):
                 self.discovery.files.extend((kind, p) for p in self.folder(target))
         return self.discovery

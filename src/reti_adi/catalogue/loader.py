@@ -8,7 +8,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from reti_adi.catalogue import kinds as kinds_module
-from reti_adi.catalogue.cache import content_digest
+from reti_adi.catalogue.cache import FileSummary, content_digest
 from reti_adi.catalogue.discovery import scan
 from reti_adi.catalogue.kinds import FileKind
 from reti_adi.catalogue.partial import salvage
@@ -71,16 +71,6 @@ def load_file(kind: FileKind, path: Path, relative: str) -> tuple[LoadedRecord |
 PARALLEL_THRESHOLD = 400
 
 
-def _read_one(path: str, digest) -> tuple[bytes, bytes | None]:
-    raw = read_bounded(path)
-    return raw, (digest(raw) if digest is not None else None)
-
-
-def _read_all(paths: list[str], hashed: bool) -> list[tuple[bytes, bytes | None]]:
-    digest = content_digest if hashed else None
-    return [_read_one(p, digest) for p in paths]
-
-
 def _parse_batch(batch: list[tuple[str, bytes, str, str, str]]) -> list[ParseOutcome]:
     return [parse_stage(kinds_module.KIND_BY_NAME[kind], raw, relative, stem, name)
             for kind, raw, relative, stem, name in batch]
@@ -127,6 +117,44 @@ def load_catalogue(root: Path, cache=None, jobs: int | None = None) -> Catalogue
             gc.enable()
 
 
+class ChangedDuringCheck(RuntimeError):
+    """A file read again for its model is no longer the one the cache judged."""
+
+
+class _Materialiser:
+    """Reads a cached record's file again when a rule or a publisher first needs its model."""
+
+    __slots__ = ("kind", "path", "relative", "stem", "digest")
+
+    def __init__(self, kind: FileKind, path: str, relative: str, stem: str, digest: bytes):
+        self.kind, self.path, self.relative, self.stem, self.digest = kind, path, relative, stem, digest
+
+    def work(self, raw: bytes) -> tuple[str, bytes, str, str, str]:
+        if content_digest(raw) != self.digest:
+            raise ChangedDuringCheck(f"il file {self.relative} è cambiato durante il controllo: ripeti il controllo")
+        return self.kind.name, raw, self.relative, self.stem, os.path.basename(self.path)
+
+    def finish(self, outcome: ParseOutcome):
+        record, _ = validate_stage(self.kind, outcome, self.relative, self.stem)
+        if record is None:  # pragma: no cover - same bytes, same verdict
+            raise ChangedDuringCheck(f"il file {self.relative} non si legge più: ripeti il controllo")
+        return record.model, record.positions
+
+    def __call__(self):
+        return self.finish(_parse_batch([self.work(read_bounded(self.path))])[0])
+
+
+def materialise_many(records: list[LoadedRecord], jobs: int | None = None) -> None:
+    """Read the models of many deferred records at once, parsing in parallel like a cold load
+    (a rule that must look at thousands of them again: a new reference date, an edited ambito...)."""
+    pending = [(record, record.source) for record in records if isinstance(record.source, _Materialiser)]
+    if not pending:
+        return
+    work = [source.work(read_bounded(source.path)) for _, source in pending]
+    for (record, source), outcome in zip(pending, _parse_many(work, jobs or default_jobs())):
+        record.fill(*source.finish(outcome))
+
+
 def _load_catalogue(root: Path, cache, jobs: int | None) -> Catalogue:
     catalogue = Catalogue(root=root)
     for kind in kinds_module.KINDS:
@@ -138,28 +166,43 @@ def _load_catalogue(root: Path, cache, jobs: int | None) -> Catalogue:
     relatives = [path[prefix:].replace(os.sep, "/") for _, path in found]
     names = [os.path.basename(path) for _, path in found]
     stems = [os.path.splitext(name)[0] for name in names]
-    outcomes: list[ParseOutcome | None] = [None] * len(found)
+    results: list[tuple[LoadedRecord | None, list[Problem]] | None] = [None] * len(found)
     misses: list[int] = []
     work: list[tuple[str, bytes, str, str, str]] = []
     digests: list[bytes | None] = [None] * len(found)
-    contents = _read_all([path for _, path in found], hashed=cache is not None)
     for index, (kind, path) in enumerate(found):
-        raw, digest = contents[index]
-        if cache is not None:
+        relative = relatives[index]
+        if cache is None:
+            raw = read_bounded(path)
+        else:
+            status = discovery.stats.get(path)
+            summary = None
+            digest = cache.settled_digest(relative, kind.name, status)
+            if digest is not None:
+                summary = cache.get(relative, kind.name, digest, status, settled=True)
+            if summary is None:
+                raw = read_bounded(path)
+                digest = content_digest(raw)
+                summary = cache.get(relative, kind.name, digest, status)
             digests[index] = digest
-            outcomes[index] = cache.get(relatives[index], kind.name, digest)
-            if outcomes[index] is not None:
+            if summary is not None:
+                record = None
+                if summary.record_id is not None:
+                    record = LoadedRecord.deferred(kind.name, summary.record_id, relative, summary.partial, digest,
+                                                   _Materialiser(kind, path, relative, stems[index], digest))
+                results[index] = record, summary.problems
                 continue
         misses.append(index)
-        work.append((kind.name, raw, relatives[index], stems[index], names[index]))
+        work.append((kind.name, raw, relative, stems[index], names[index]))
     for index, outcome in zip(misses, _parse_many(work, jobs or default_jobs())):
-        outcomes[index] = outcome
+        kind, path = found[index]
+        record, problems = results[index] = validate_stage(kind, outcome, relatives[index], stems[index])
         if cache is not None:
-            cache.put(relatives[index], found[index][0].name, digests[index], outcome)
-    if cache is not None:
-        cache.save()
-    results = [validate_stage(kind, outcome, relative, stem)
-               for (kind, _), outcome, relative, stem in zip(found, outcomes, relatives, stems)]
+            if record is not None:
+                record.digest = digests[index]
+            summary = FileSummary(None if record is None else record.id, record is not None and record.partial,
+                                  problems)
+            cache.put(relatives[index], kind.name, digests[index], discovery.stats.get(path), summary)
     holders: dict[tuple[str, str], list[LoadedRecord]] = {}
     for (kind, _), (record, problems) in zip(found, results):
         catalogue.files += 1

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, timedelta
+from functools import cache
 
 from reti_adi.catalogue.records import Catalogue, LoadedRecord
 from reti_adi.catalogue.vocabularies import comuni, regioni, vocabulary
 from reti_adi.rules.placeholders import PLACEHOLDER
 from reti_adi.rules.problems import Problem
 from reti_adi.publish.identity import catalogue_namespace
-from reti_adi.rules.registry import comune_exists, duplicates, folder, problem, reference, rule
+from reti_adi.rules.registry import comune_exists, duplicates, folder, problem, record_rule, reference, rule
 
 FRESHNESS_DAYS = 365
+
+
+@cache
+def _natura() -> dict[str, str]:
+    return {code: entry["natura"] for code, entry in vocabulary("tipi_ente").entries.items()}
 
 
 @rule
@@ -33,104 +39,100 @@ def check_meta(catalogue: Catalogue, today: date) -> Iterator[Problem]:
                       expected=f"codice_ipa nel file {folder('ente')}/{editore.id}.yaml")
 
 
-@rule
-def check_ambiti(catalogue: Catalogue, today: date) -> Iterator[Problem]:
-    for record in catalogue.all_of("ambito"):
-        ambito = record.model
-        yield from reference(catalogue, record, ("ente_capofila",), "ente", ambito.ente_capofila,
-                              "l'ente capofila")
-        if ambito.regione is not None and PLACEHOLDER not in ambito.regione and ambito.regione not in regioni():
-            yield problem(record, ("regione",), f"regione «{ambito.regione}» sconosciuta", "valori.regione",
-                          found=ambito.regione, expected=", ".join(regioni()))
-        yield from duplicates(record, ("comuni",), ambito.comuni or [])
-        for index, code in enumerate(ambito.comuni or []):
-            found = comuni().get(code) if code is not None else None
+@record_rule("ambito", include_partial=True)
+def check_ambiti(catalogue: Catalogue, record: LoadedRecord, today: date) -> Iterator[Problem]:
+    ambito = record.model
+    yield from reference(catalogue, record, ("ente_capofila",), "ente", ambito.ente_capofila,
+                          "l'ente capofila")
+    if ambito.regione is not None and PLACEHOLDER not in ambito.regione and ambito.regione not in regioni():
+        yield problem(record, ("regione",), f"regione «{ambito.regione}» sconosciuta", "valori.regione",
+                      found=ambito.regione, expected=", ".join(regioni()))
+    yield from duplicates(record, ("comuni",), ambito.comuni or [])
+    for index, code in enumerate(ambito.comuni or []):
+        found = comuni().get(code) if code is not None else None
+        if code is None:
+            continue
+        if found is None:
+            yield from comune_exists(record, ("comuni", index), code)
+        elif ambito.regione in regioni() and found.regione != ambito.regione:
+            yield problem(record, ("comuni", index),
+                          f"il comune {found.denominazione} ({code}) è in {found.regione}, non in {ambito.regione}",
+                          "territorio.regione", found=found.regione, expected=ambito.regione)
+
+
+@record_rule("ente", include_partial=True)
+def check_enti(catalogue: Catalogue, record: LoadedRecord, today: date) -> Iterator[Problem]:
+    natura = _natura()
+    ente = record.model
+    if ente.sede is not None:
+        yield from comune_exists(record, ("sede", "comune"), ente.sede.comune)
+    if record.partial:  # the rest depends on fields the schema problems already name
+        return
+    kind = natura[ente.tipo]
+    if kind == "terzo_settore" and ente.codice_fiscale is None:
+        yield problem(record, ("codice_fiscale",),
+                      "un ente del Terzo Settore deve indicare il codice fiscale dell'ente (11 cifre)",
+                      "enti.codice-fiscale", expected="codice_fiscale: \"01234567890\"")
+    if ente.tipo == "ets" and ente.runts is None:
+        yield problem(record, ("runts",), "ente del Terzo Settore senza numero di iscrizione al RUNTS",
+                      "enti.runts", severity="avviso", expected="runts: {numero_repertorio, sezione}")
+    if kind == "pubblico" and ente.codice_ipa is None:
+        yield problem(record, ("codice_ipa",), "ente pubblico senza codice IPA (IndicePA)", "enti.codice-ipa",
+                      severity="avviso", expected="codice_ipa: il codice dell'ente su indicepa.gov.it")
+
+
+@record_rule("fonte")
+def check_fonti(catalogue: Catalogue, record: LoadedRecord, today: date) -> Iterator[Problem]:
+    periodo = record.model.periodo
+    if periodo.fine is not None and periodo.fine < periodo.inizio:
+        yield problem(record, ("periodo", "fine"),
+                      f"la fine del periodo ({periodo.fine}) precede l'inizio ({periodo.inizio})",
+                      "date.ordine", found=periodo.fine, expected=f"una data dal {periodo.inizio} in poi")
+    elif periodo.fine is not None and periodo.fine < today:
+        yield problem(record, ("periodo", "fine"), f"il periodo di finanziamento è terminato il {periodo.fine}",
+                      "aggiornamento.fonte-scaduta", found=periodo.fine, severity="avviso",
+                      expected="un periodo aggiornato, o servizi legati a fonti attive")
+
+
+@record_rule("servizio", include_partial=True)
+def check_servizi(catalogue: Catalogue, record: LoadedRecord, today: date) -> Iterator[Problem]:
+    servizio = record.model
+    yield from reference(catalogue, record, ("ente_erogatore",), "ente", servizio.ente_erogatore,
+                          "l'ente erogatore")
+    for index, coinvolto in enumerate(servizio.enti_coinvolti or []):
+        if coinvolto is not None:
+            yield from reference(catalogue, record, ("enti_coinvolti", index, "ente"), "ente", coinvolto.ente,
+                                  "l'ente coinvolto")
+    yield from duplicates(record, ("fonti_finanziamento",), servizio.fonti_finanziamento or [])
+    for index, fonte in enumerate(servizio.fonti_finanziamento or []):
+        yield from reference(catalogue, record, ("fonti_finanziamento", index), "fonte", fonte,
+                              "la fonte di finanziamento")
+    yield from reference(catalogue, record, ("ambito",), "ambito", servizio.ambito, "l'ambito")
+    ambito = catalogue.get("ambito", servizio.ambito) if servizio.ambito is not None else None
+    if servizio.comuni is not None:
+        yield from duplicates(record, ("comuni",), servizio.comuni)
+        for index, code in enumerate(servizio.comuni):
             if code is None:
                 continue
-            if found is None:
+            if code not in comuni():
                 yield from comune_exists(record, ("comuni", index), code)
-            elif ambito.regione in regioni() and found.regione != ambito.regione:
+            elif ambito is not None and code not in ambito.comuni:
                 yield problem(record, ("comuni", index),
-                              f"il comune {found.denominazione} ({code}) è in {found.regione}, non in {ambito.regione}",
-                              "territorio.regione", found=found.regione, expected=ambito.regione)
-
-
-@rule
-def check_enti(catalogue: Catalogue, today: date) -> Iterator[Problem]:
-    natura = {code: entry["natura"] for code, entry in vocabulary("tipi_ente").entries.items()}
-    for record in catalogue.all_of("ente"):
-        ente = record.model
-        if ente.sede is not None:
-            yield from comune_exists(record, ("sede", "comune"), ente.sede.comune)
-        if record.partial:  # the rest depends on fields the schema problems already name
+                              f"il comune {comuni()[code].denominazione} ({code}) non fa parte dell'ambito "
+                              f"«{servizio.ambito}»", "territorio.fuori-ambito", found=code,
+                              expected="un comune elencato nel file dell'ambito")
+    for index, sede in enumerate(servizio.sedi or []):
+        if sede is None:
             continue
-        kind = natura[ente.tipo]
-        if kind == "terzo_settore" and ente.codice_fiscale is None:
-            yield problem(record, ("codice_fiscale",),
-                          "un ente del Terzo Settore deve indicare il codice fiscale dell'ente (11 cifre)",
-                          "enti.codice-fiscale", expected="codice_fiscale: \"01234567890\"")
-        if ente.tipo == "ets" and ente.runts is None:
-            yield problem(record, ("runts",), "ente del Terzo Settore senza numero di iscrizione al RUNTS",
-                          "enti.runts", severity="avviso", expected="runts: {numero_repertorio, sezione}")
-        if kind == "pubblico" and ente.codice_ipa is None:
-            yield problem(record, ("codice_ipa",), "ente pubblico senza codice IPA (IndicePA)", "enti.codice-ipa",
-                          severity="avviso", expected="codice_ipa: il codice dell'ente su indicepa.gov.it")
-
-
-@rule
-def check_fonti(catalogue: Catalogue, today: date) -> Iterator[Problem]:
-    for record in catalogue.of("fonte").values():
-        periodo = record.model.periodo
-        if periodo.fine is not None and periodo.fine < periodo.inizio:
-            yield problem(record, ("periodo", "fine"),
-                          f"la fine del periodo ({periodo.fine}) precede l'inizio ({periodo.inizio})",
-                          "date.ordine", found=periodo.fine, expected=f"una data dal {periodo.inizio} in poi")
-        elif periodo.fine is not None and periodo.fine < today:
-            yield problem(record, ("periodo", "fine"), f"il periodo di finanziamento è terminato il {periodo.fine}",
-                          "aggiornamento.fonte-scaduta", found=periodo.fine, severity="avviso",
-                          expected="un periodo aggiornato, o servizi legati a fonti attive")
-
-
-@rule
-def check_servizi(catalogue: Catalogue, today: date) -> Iterator[Problem]:
-    for record in catalogue.all_of("servizio"):
-        servizio = record.model
-        yield from reference(catalogue, record, ("ente_erogatore",), "ente", servizio.ente_erogatore,
-                              "l'ente erogatore")
-        for index, coinvolto in enumerate(servizio.enti_coinvolti or []):
-            if coinvolto is not None:
-                yield from reference(catalogue, record, ("enti_coinvolti", index, "ente"), "ente", coinvolto.ente,
-                                      "l'ente coinvolto")
-        yield from duplicates(record, ("fonti_finanziamento",), servizio.fonti_finanziamento or [])
-        for index, fonte in enumerate(servizio.fonti_finanziamento or []):
-            yield from reference(catalogue, record, ("fonti_finanziamento", index), "fonte", fonte,
-                                  "la fonte di finanziamento")
-        yield from reference(catalogue, record, ("ambito",), "ambito", servizio.ambito, "l'ambito")
-        ambito = catalogue.get("ambito", servizio.ambito) if servizio.ambito is not None else None
-        if servizio.comuni is not None:
-            yield from duplicates(record, ("comuni",), servizio.comuni)
-            for index, code in enumerate(servizio.comuni):
-                if code is None:
-                    continue
-                if code not in comuni():
-                    yield from comune_exists(record, ("comuni", index), code)
-                elif ambito is not None and code not in ambito.comuni:
-                    yield problem(record, ("comuni", index),
-                                  f"il comune {comuni()[code].denominazione} ({code}) non fa parte dell'ambito "
-                                  f"«{servizio.ambito}»", "territorio.fuori-ambito", found=code,
-                                  expected="un comune elencato nel file dell'ambito")
-        for index, sede in enumerate(servizio.sedi or []):
-            if sede is None:
-                continue
-            yield from comune_exists(record, ("sedi", index, "comune"), sede.comune)
-            yield from _sede_territory(record, index, sede.comune, servizio.ambito, ambito)
-            for slot_index, slot in enumerate(sede.orari):
-                if slot.alle <= slot.dalle:
-                    yield problem(record, ("sedi", index, "orari", slot_index, "alle"),
-                                  f"l'orario di chiusura {slot.alle} non segue quello di apertura {slot.dalle}",
-                                  "date.orario", found=slot.alle, expected=f"un orario dopo le {slot.dalle}")
-        if not record.partial:
-            yield from _dates(record, servizio, today)
+        yield from comune_exists(record, ("sedi", index, "comune"), sede.comune)
+        yield from _sede_territory(record, index, sede.comune, servizio.ambito, ambito)
+        for slot_index, slot in enumerate(sede.orari):
+            if slot.alle <= slot.dalle:
+                yield problem(record, ("sedi", index, "orari", slot_index, "alle"),
+                              f"l'orario di chiusura {slot.alle} non segue quello di apertura {slot.dalle}",
+                              "date.orario", found=slot.alle, expected=f"un orario dopo le {slot.dalle}")
+    if not record.partial:
+        yield from _dates(record, servizio, today)
 
 
 def _sede_territory(record: LoadedRecord, index: int, code: str | None, ambito_id: str | None,

@@ -1,20 +1,201 @@
-"""Run every cross-record rule. Importing the rule modules is what registers their rules."""
+"""Run every cross-record rule. Importing the rule modules is what registers their rules.
+
+With a cache, a record rule's result for one record is reused when the record's bytes, the
+reference date and everything the rule looked up in the rest of the catalogue are what they were
+(`Reads` writes each look-up down with what it found, `Fingerprints` says what it finds today).
+A look-up is as narrow as the question: «is there an ente with this id» depends on that id only,
+«the ambito with this id» on that file's digest, «every ente» on all of them. So editing one
+service re-runs that service's rules; editing an ambito, the rules of the records that read it.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import os
 from datetime import date
 
-from reti_adi.catalogue.records import Catalogue
+from reti_adi.catalogue.records import Catalogue, LoadedRecord
 from reti_adi.rules import catalogue as catalogue_rules  # noqa: F401
 from reti_adi.rules import demand as demand_rules  # noqa: F401
 from reti_adi.rules import open_data as open_data_rules  # noqa: F401
 from reti_adi.rules import protocols as protocol_rules  # noqa: F401
 from reti_adi.rules.problems import Problem
-from reti_adi.rules.registry import RULES
+from reti_adi.rules.registry import RULES, RecordRule
+
+UNTRACKED = ("tutto",)
+"""A read that no fingerprint covers: the result is not kept."""
 
 
-def check_catalogue(catalogue: Catalogue, today: date) -> list[Problem]:
+class Reads:
+    """The catalogue as a record rule sees it: the same answers, every question written down."""
+
+    __slots__ = ("_catalogue", "log")
+
+    def __init__(self, catalogue: Catalogue):
+        self._catalogue = catalogue
+        self.log: set[tuple[str, ...]] = set()
+
+    def of(self, kind: str):
+        self.log.add(("tipo", kind))
+        return self._catalogue.of(kind)
+
+    def all_of(self, kind: str):
+        self.log.add(("tipo", kind))
+        return self._catalogue.all_of(kind)
+
+    def known(self, kind: str, record_id) -> bool:
+        self.log.add(("id", kind, str(record_id)))
+        return self._catalogue.known(kind, record_id)
+
+    def is_valid(self, kind: str, record_id) -> bool:
+        self.log.add(("id", kind, str(record_id)))
+        return self._catalogue.is_valid(kind, record_id)
+
+    def get(self, kind: str, record_id):
+        self.log.add(("scheda", kind, str(record_id)))
+        return self._catalogue.get(kind, record_id)
+
+    @property
+    def meta(self):
+        self.log.add(("meta",))
+        return self._catalogue.meta
+
+    @property
+    def root(self):
+        self.log.add(("modelli",))  # what rules read below the root: the protocol model overrides
+        return self._catalogue.root
+
+    def __getattr__(self, name: str):
+        self.log.add(UNTRACKED)
+        return getattr(self._catalogue, name)
+
+
+def _state(record: LoadedRecord | None) -> str:
+    if record is None:
+        return "-"
+    if record.digest is None:
+        return "?"
+    return f"{record.file}|{int(record.partial)}|{record.digest.hex()}"
+
+
+class Fingerprints:
+    """What each kind of look-up finds in this run's catalogue, as short text."""
+
+    def __init__(self, catalogue: Catalogue):
+        self.catalogue = catalogue
+        self.memo: dict[tuple[str, ...], str] = {}
+
+    def __call__(self, read: tuple[str, ...]) -> str:
+        """What this look-up finds now; "?" for one this code never writes (then nothing is reused)."""
+        found = self.memo.get(read)
+        if found is None:
+            found = self.memo[read] = self._compute(read)
+        return found
+
+    def _compute(self, read: tuple[str, ...]) -> str:
+        catalogue = self.catalogue
+        if not read or not all(isinstance(part, str) for part in read):
+            return "?"
+        tag = read[0]
+        if tag == "id" and len(read) == 3:
+            kind, record_id = read[1], read[2]
+            return "v" if record_id in catalogue.of(kind) else "p" if record_id in catalogue.partial.get(kind, {}) else "-"
+        if tag == "scheda" and len(read) == 3:
+            return _state(catalogue.of(read[1]).get(read[2]))
+        if tag == "tipo" and len(read) == 2:
+            digest = hashlib.blake2b(digest_size=16)
+            for record in catalogue.all_of(read[1]):
+                digest.update(_state(record).encode("utf-8", "surrogateescape") + b"\n")
+            return digest.hexdigest()
+        if tag == "meta" and len(read) == 1:
+            return _state(catalogue.meta)
+        if tag == "modelli" and len(read) == 1:
+            return _overrides_digest(catalogue.root)
+        return "?"  # unknown: never equal to a stored fingerprint, which is never "?"
+
+
+def _overrides_digest(root) -> str:
+    """Names and bytes of protocolli/modelli/ (a few small files), read without following links."""
+    from reti_adi.catalogue.protocol_templates import OVERRIDE_DIR
+    from reti_adi.catalogue.yaml_guard import read_bounded
+
+    folder = os.path.join(root, OVERRIDE_DIR)
+    digest = hashlib.blake2b(digest_size=16)
+    if os.path.islink(folder):
+        return "collegamento"
+    if not os.path.isdir(folder):
+        return "-"
+    for name in sorted(os.listdir(folder)):
+        path = os.path.join(folder, name)
+        digest.update(name.encode("utf-8", "surrogateescape") + b"\0")
+        try:
+            digest.update(b"L" if os.path.islink(path) else read_bounded(path))
+        except OSError:
+            digest.update(b"E")
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _result_key(record: LoadedRecord, today: date) -> bytes:
+    """The record's bytes and the reference date (the rule and the file are the row's own key; id and
+    validity follow from the bytes)."""
+    return record.digest + today.isoformat().encode()
+
+
+MANY = 200
+"""From this many records to run again, their files are read in one parallel batch first."""
+
+
+def _run_record_rule(rule: RecordRule, catalogue: Catalogue, today: date, cache, fingerprints) -> list[Problem]:
+    from reti_adi.catalogue.cache import reads_digest
+
+    outcomes: list[list[Problem] | None] = []
+    records = rule.records(catalogue)
+    keys: list[bytes | None] = []
+    for record in records:
+        key = None if record.digest is None else _result_key(record, today)
+        keys.append(key)
+        stored = None if key is None else cache.rule_result(rule.name, record.file, key)
+        if stored is not None:
+            try:
+                found_now = [fingerprints(read) for read in stored[0]]
+            except TypeError:  # a look-up that is not a tuple of text: not ours
+                found_now = ["?"]
+            if "?" not in found_now and reads_digest(found_now) == stored[1]:
+                cache.keep_rule_result(rule.name, record.file)
+                outcomes.append(stored[2])
+                continue
+        outcomes.append(None)
+    again = [record for record, outcome in zip(records, outcomes) if outcome is None]
+    if len(again) >= MANY:
+        from reti_adi.catalogue.loader import materialise_many
+
+        materialise_many(again)
     problems: list[Problem] = []
+    for record, key, outcome in zip(records, keys, outcomes):
+        if outcome is not None:
+            problems.extend(outcome)
+            continue
+        if key is None:
+            problems.extend(rule.function(catalogue, record, today))
+            continue
+        reads = Reads(catalogue)
+        found = list(rule.function(reads, record, today))
+        problems.extend(found)
+        if UNTRACKED not in reads.log:
+            log = sorted(reads.log)
+            cache.put_rule_result(rule.name, record.file, key, log, reads_digest([fingerprints(r) for r in log]), found)
+    return problems
+
+
+def check_catalogue(catalogue: Catalogue, today: date, cache=None) -> list[Problem]:
+    """Every cross-record problem, in the order the rules are registered. cache: a CheckCache
+    (catalogue/cache.py) to reuse and keep per-record results."""
+    problems: list[Problem] = []
+    fingerprints = Fingerprints(catalogue) if cache is not None else None
     for function in RULES:
-        problems.extend(function(catalogue, today))
+        if cache is not None and isinstance(function, RecordRule):
+            problems.extend(_run_record_rule(function, catalogue, today, cache, fingerprints))
+        else:
+            problems.extend(function(catalogue, today))
     return problems

@@ -9,7 +9,7 @@ from reti_adi.catalogue.models.protocolli import TIPI_ARTICOLO
 from reti_adi.catalogue.protocol_templates import override_problems, template
 from reti_adi.catalogue.records import Catalogue
 from reti_adi.rules.problems import Problem
-from reti_adi.rules.registry import problem, reference, rule
+from reti_adi.rules.registry import problem, record_rule, reference, rule
 
 EXPIRY_WARNING_DAYS = 60
 
@@ -26,32 +26,31 @@ def _listed_once(catalogue: Catalogue, record, field: str, items, what: str, amo
     return seen
 
 
-@rule
-def check_reti(catalogue: Catalogue, today: date) -> Iterator[Problem]:
-    for record in catalogue.of("rete").values():
-        rete = record.model
-        yield from reference(catalogue, record, ("gestore",), "ente", rete.gestore, "l'ente gestore")
-        if rete.livello in ("ambito", "comunale") and rete.ambito is None:
-            yield problem(record, ("ambito",), f"una rete di livello «{rete.livello}» deve indicare l'ambito",
-                          "reti.ambito", expected="ambito: id di un file in catalogo/ambiti/")
-        yield from reference(catalogue, record, ("ambito",), "ambito", rete.ambito, "l'ambito")
-        seen = yield from _listed_once(catalogue, record, "membri", rete.membri, "il membro", "i membri")
-        if rete.gestore not in seen and rete.gestore in catalogue.of("ente"):
-            yield problem(record, ("gestore",), f"il gestore «{rete.gestore}» non è tra i membri della rete",
-                          "reti.gestore-membro", found=rete.gestore, expected="il gestore elencato in membri")
-        for index, servizio in enumerate(rete.servizi):
-            yield from reference(catalogue, record, ("servizi", index), "servizio", servizio, "il servizio")
-        if rete.risponde_a is not None:
-            if rete.tipo != "intervento":
-                yield problem(record, ("risponde_a",), "solo una rete di intervento risponde a una rete di indirizzo",
-                              "reti.risponde-a", found=rete.tipo, expected="tipo: intervento")
-            parent = catalogue.get("rete", rete.risponde_a)
-            if parent is None:
-                yield from reference(catalogue, record, ("risponde_a",), "rete", rete.risponde_a,
-                                      "la rete di indirizzo")
-            elif parent.tipo != "indirizzo":
-                yield problem(record, ("risponde_a",), f"la rete «{parent.id}» è di intervento, non di indirizzo",
-                              "reti.risponde-a", found=parent.tipo, expected="una rete di tipo indirizzo")
+@record_rule("rete")
+def check_reti(catalogue: Catalogue, record, today: date) -> Iterator[Problem]:
+    rete = record.model
+    yield from reference(catalogue, record, ("gestore",), "ente", rete.gestore, "l'ente gestore")
+    if rete.livello in ("ambito", "comunale") and rete.ambito is None:
+        yield problem(record, ("ambito",), f"una rete di livello «{rete.livello}» deve indicare l'ambito",
+                      "reti.ambito", expected="ambito: id di un file in catalogo/ambiti/")
+    yield from reference(catalogue, record, ("ambito",), "ambito", rete.ambito, "l'ambito")
+    seen = yield from _listed_once(catalogue, record, "membri", rete.membri, "il membro", "i membri")
+    if rete.gestore not in seen and catalogue.is_valid("ente", rete.gestore):
+        yield problem(record, ("gestore",), f"il gestore «{rete.gestore}» non è tra i membri della rete",
+                      "reti.gestore-membro", found=rete.gestore, expected="il gestore elencato in membri")
+    for index, servizio in enumerate(rete.servizi):
+        yield from reference(catalogue, record, ("servizi", index), "servizio", servizio, "il servizio")
+    if rete.risponde_a is not None:
+        if rete.tipo != "intervento":
+            yield problem(record, ("risponde_a",), "solo una rete di intervento risponde a una rete di indirizzo",
+                          "reti.risponde-a", found=rete.tipo, expected="tipo: intervento")
+        parent = catalogue.get("rete", rete.risponde_a)
+        if parent is None:
+            yield from reference(catalogue, record, ("risponde_a",), "rete", rete.risponde_a,
+                                  "la rete di indirizzo")
+        elif parent.tipo != "indirizzo":
+            yield problem(record, ("risponde_a",), f"la rete «{parent.id}» è di intervento, non di indirizzo",
+                          "reti.risponde-a", found=parent.tipo, expected="una rete di tipo indirizzo")
 
 
 @rule
@@ -60,45 +59,44 @@ def check_model_files(catalogue: Catalogue, today: date) -> Iterator[Problem]:
     yield from override_problems(catalogue.root)
 
 
-@rule
-def check_protocolli(catalogue: Catalogue, today: date) -> Iterator[Problem]:
-    for record in catalogue.of("protocollo").values():
-        p = record.model
-        yield from reference(catalogue, record, ("rete",), "rete", p.rete, "la rete")
-        parties = yield from _listed_once(catalogue, record, "parti", p.parti, "la parte", "le parti")
-        adherents = set()
-        for index, adesione in enumerate(p.adesioni):
-            yield from reference(catalogue, record, ("adesioni", index, "ente"), "ente", adesione.ente,
-                                  "l'ente aderente")
-            adherents.add(adesione.ente)
-            if p.date.sottoscrizione and adesione.data < p.date.sottoscrizione:
-                yield problem(record, ("adesioni", index, "data"),
-                              f"l'adesione ({adesione.data}) precede la sottoscrizione ({p.date.sottoscrizione})",
-                              "date.ordine", found=adesione.data, expected=f"dal {p.date.sottoscrizione} in poi")
-        committed = set()
-        for index, impegno in enumerate(p.impegni):
-            yield from reference(catalogue, record, ("impegni", index, "ente"), "ente", impegno.ente, "l'ente")
-            if impegno.ente not in parties | adherents and impegno.ente in catalogue.of("ente"):
-                yield problem(record, ("impegni", index, "ente"),
-                              f"l'ente «{impegno.ente}» si impegna ma non firma né aderisce al protocollo",
-                              "protocolli.impegno-senza-parte", found=impegno.ente,
-                              expected="un ente elencato in parti o adesioni")
-            committed.add(impegno.ente)
-            for s_index, servizio in enumerate(impegno.servizi):
-                yield from reference(catalogue, record, ("impegni", index, "servizi", s_index), "servizio",
-                                      servizio, "il servizio")
-        for index, parte in enumerate(p.parti):
-            if parte.ente not in committed:
-                yield problem(record, ("parti", index, "ente"),
-                              f"la parte «{parte.ente}» firma il protocollo ma non ha impegni",
-                              "protocolli.parte-senza-impegni", found=parte.ente,
-                              expected="almeno un elemento in impegni con questo ente")
-        for index, organo in enumerate(p.governance):
-            for c_index, componente in enumerate(organo.composizione):
-                yield from reference(catalogue, record, ("governance", index, "composizione", c_index, "ente"),
-                                      "ente", componente.ente, "il componente")
-        yield from _sections(catalogue, record)
-        yield from _protocol_dates(record, today)
+@record_rule("protocollo")
+def check_protocolli(catalogue: Catalogue, record, today: date) -> Iterator[Problem]:
+    p = record.model
+    yield from reference(catalogue, record, ("rete",), "rete", p.rete, "la rete")
+    parties = yield from _listed_once(catalogue, record, "parti", p.parti, "la parte", "le parti")
+    adherents = set()
+    for index, adesione in enumerate(p.adesioni):
+        yield from reference(catalogue, record, ("adesioni", index, "ente"), "ente", adesione.ente,
+                              "l'ente aderente")
+        adherents.add(adesione.ente)
+        if p.date.sottoscrizione and adesione.data < p.date.sottoscrizione:
+            yield problem(record, ("adesioni", index, "data"),
+                          f"l'adesione ({adesione.data}) precede la sottoscrizione ({p.date.sottoscrizione})",
+                          "date.ordine", found=adesione.data, expected=f"dal {p.date.sottoscrizione} in poi")
+    committed = set()
+    for index, impegno in enumerate(p.impegni):
+        yield from reference(catalogue, record, ("impegni", index, "ente"), "ente", impegno.ente, "l'ente")
+        if impegno.ente not in parties | adherents and catalogue.is_valid("ente", impegno.ente):
+            yield problem(record, ("impegni", index, "ente"),
+                          f"l'ente «{impegno.ente}» si impegna ma non firma né aderisce al protocollo",
+                          "protocolli.impegno-senza-parte", found=impegno.ente,
+                          expected="un ente elencato in parti o adesioni")
+        committed.add(impegno.ente)
+        for s_index, servizio in enumerate(impegno.servizi):
+            yield from reference(catalogue, record, ("impegni", index, "servizi", s_index), "servizio",
+                                  servizio, "il servizio")
+    for index, parte in enumerate(p.parti):
+        if parte.ente not in committed:
+            yield problem(record, ("parti", index, "ente"),
+                          f"la parte «{parte.ente}» firma il protocollo ma non ha impegni",
+                          "protocolli.parte-senza-impegni", found=parte.ente,
+                          expected="almeno un elemento in impegni con questo ente")
+    for index, organo in enumerate(p.governance):
+        for c_index, componente in enumerate(organo.composizione):
+            yield from reference(catalogue, record, ("governance", index, "composizione", c_index, "ente"),
+                                  "ente", componente.ente, "il componente")
+    yield from _sections(catalogue, record)
+    yield from _protocol_dates(record, today)
 
 
 def _sections(catalogue: Catalogue, record) -> Iterator[Problem]:

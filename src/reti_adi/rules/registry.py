@@ -16,8 +16,38 @@ RULES: list[Rule] = []
 
 
 def rule(function: Rule) -> Rule:
+    """A rule over the whole catalogue: it runs on every check."""
     RULES.append(function)
     return function
+
+
+class RecordRule:
+    """A rule that looks at one record of a kind at a time (and at whatever else it needs through the
+    catalogue): on a re-check its result for an unchanged record is reused while nothing it read in the
+    catalogue changed. It must read the catalogue only through `of`, `all_of`, `known`, `is_valid`,
+    `get`, `meta` and `root` (rules/checker.py writes each look-up down); anything else makes the
+    result of that record not reusable."""
+
+    def __init__(self, kind: str, function, include_partial: bool):
+        self.kind, self.function, self.include_partial = kind, function, include_partial
+        self.name = f"{function.__module__}.{function.__qualname__}"
+        self.__name__ = function.__name__
+
+    def records(self, catalogue: Catalogue) -> list[LoadedRecord]:
+        return catalogue.all_of(self.kind) if self.include_partial else list(catalogue.of(self.kind).values())
+
+    def __call__(self, catalogue: Catalogue, today: date) -> Iterator[Problem]:
+        for record in self.records(catalogue):
+            yield from self.function(catalogue, record, today)
+
+
+def record_rule(kind: str, include_partial: bool = False):
+    """Register `function(catalogue, record, today)` for every valid record of `kind` (and the partial
+    ones, those that failed validation, with include_partial)."""
+    def register(function):
+        RULES.append(RecordRule(kind, function, include_partial))
+        return function
+    return register
 
 
 def problem(record: LoadedRecord, path: tuple, message: str, rule_name: str, *, found=None, expected=None,
