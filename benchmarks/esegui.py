@@ -195,8 +195,13 @@ def run_size(services: int, workdir: Path, baseline_timeout: float, reuse: bool 
 
     figures["check_freddo"] = measure("check", str(root))
     measure("check-cache", str(root))  # fills the cache
-    edit_services(root, 1, day=1)
-    figures["check_dopo_una_modifica"] = measure("check-cache", str(root))
+    rechecks = []
+    for day in range(11, 16):  # the median of 5 re-checks, each after a new edit of the same service
+        edit_services(root, 1, day=day)
+        rechecks.append(measure("check-cache", str(root)))
+    seconds = [r["secondi_processo"] for r in rechecks]
+    figures["check_dopo_una_modifica"] = {**sorted(rechecks, key=lambda r: r["secondi_processo"])[2],
+                                          "ripetizioni_s": seconds}
 
     out = workdir / f"build-{services}"
     build = measure("build", str(root), str(out))
@@ -325,8 +330,9 @@ def report(figures: dict) -> str:
              f"- catalogo generato: {figures['generati']}",
              f"- controllo a freddo: {figures['check_freddo']['secondi_processo']:.1f} s "
              f"({figures['check_freddo']['file']} file, picco {figures['check_freddo']['rss_mb']:.0f} MB)",
-             f"- controllo dopo la modifica di un file (cache): "
-             f"{figures['check_dopo_una_modifica']['secondi_processo']:.2f} s",
+             f"- controllo dopo la modifica di un file (cache, mediana di 5): "
+             f"{figures['check_dopo_una_modifica']['secondi_processo']:.2f} s (tutte: "
+             + ", ".join(f"{s:.2f}" for s in figures["check_dopo_una_modifica"].get("ripetizioni_s", [])) + ")",
              f"- build completa: {b['totale_s']:.1f} s = controllo {b['controllo_s']:.1f} + dati {b['dati_s']:.1f} + "
              f"sito {b['sito_s']:.1f} + ricerca {b['ricerca_s']:.1f} s",
              f"- pagine HTML: {b['pagine_html']} ({b['pagine_al_secondo']:.0f} pagine/s nella fase sito)",

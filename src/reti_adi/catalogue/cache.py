@@ -103,7 +103,8 @@ _SCHEMA = {
              "firma TEXT NOT NULL, visto INTEGER NOT NULL, scheda TEXT NOT NULL, problemi BLOB NOT NULL, "
              "controllo BLOB NOT NULL, PRIMARY KEY (percorso, tipo))"),
     "esito": ("CREATE TABLE esito (regola TEXT NOT NULL, percorso TEXT NOT NULL, chiave BLOB NOT NULL, "
-              "letture BLOB NOT NULL, trovato BLOB NOT NULL, problemi BLOB NOT NULL, controllo BLOB NOT NULL, "
+              "tipi TEXT NOT NULL, stato_tipi BLOB NOT NULL, letture BLOB NOT NULL, trovato BLOB NOT NULL, "
+              "problemi BLOB NOT NULL, controllo BLOB NOT NULL, "
               "PRIMARY KEY (regola, percorso))"),
 }
 _FIELDS = ("file", "line", "column", "field", "message", "rule", "severity", "found", "expected")
@@ -120,6 +121,20 @@ class FileSummary(NamedTuple):
     problems: list[Problem]
 
 
+class StoredResult(NamedTuple):
+    """A rule's result for one record, with what it depended on in the rest of the catalogue."""
+
+    kinds: str
+    """The kinds (and «meta», «modelli») its look-ups touched, comma-separated."""
+    kinds_state: bytes
+    """Digest of the whole state of those kinds when it ran: if equal now, nothing it read changed."""
+    reads: bytes
+    """Its look-ups, JSON (decode_reads), checked one by one only when kinds_state differs."""
+    found: bytes
+    """Digest of what those look-ups found."""
+    problems: list[Problem]
+
+
 # --- encoding: plain data in, JSON text out, and back with every shape checked ----------------------------
 
 class Malformed(ValueError):
@@ -133,9 +148,10 @@ def _file_checksum(digest: bytes, recorded: str, seen: int, record: str, problem
     return hashlib.blake2b(head + digest + problems, digest_size=16).digest()
 
 
-def _result_checksum(key: bytes, reads: bytes, found: bytes, problems: bytes) -> bytes:
-    head = b"%d,%d,%d|" % (len(key), len(reads), len(found))
-    return hashlib.blake2b(head + key + reads + found + problems, digest_size=16).digest()
+def _result_checksum(key: bytes, kinds: str, kinds_state: bytes, reads: bytes, found: bytes, problems: bytes) -> bytes:
+    head = b"%d,%d,%d,%d,%d|" % (len(key), len(kinds), len(kinds_state), len(reads), len(found))
+    return hashlib.blake2b(head + key + kinds.encode("utf-8", "surrogateescape") + kinds_state + reads + found
+                           + problems, digest_size=16).digest()
 
 
 def _encode_record(summary: FileSummary) -> str:
@@ -153,6 +169,8 @@ def _decode_record(text: str) -> tuple[str | None, bool]:
 
 
 def _encode_problems(problems: list[Problem]) -> bytes:
+    if not problems:
+        return b"[]"  # most files and records
     return json.dumps([[getattr(p, name) for name in _FIELDS] for p in problems], ensure_ascii=False,
                       separators=(",", ":")).encode("utf-8")
 
@@ -182,7 +200,7 @@ def _encode_reads(reads: list[tuple[str, ...]]) -> bytes:
     return json.dumps([list(read) for read in reads], ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def _decode_reads(text: bytes) -> list[tuple[str, ...]]:
+def decode_reads(text: bytes) -> list[tuple[str, ...]]:
     """The look-ups of a rule; their shape is checked by whoever answers them (an unknown one is a miss)."""
     decoded = json.loads(text.decode("utf-8"))
     if not isinstance(decoded, list):
@@ -257,8 +275,8 @@ class CheckCache:
                 "WHERE length(problemi) + length(scheda) <= ?", (MAX_ENTRY_BYTES,))
             self.entries = {(relative, kind): entry for relative, kind, *entry in rows}
             rows = connection.execute(
-                "SELECT regola, percorso, chiave, letture, trovato, problemi, controllo FROM esito "
-                "WHERE length(letture) + length(problemi) <= ?", (MAX_ENTRY_BYTES,))
+                "SELECT regola, percorso, chiave, tipi, stato_tipi, letture, trovato, problemi, controllo FROM esito "
+                "WHERE length(tipi) + length(letture) + length(problemi) <= ?", (MAX_ENTRY_BYTES,))
             self.results = {(rule, relative): entry for rule, relative, *entry in rows}
         except (sqlite3.Error, ValueError):
             self.entries, self.results = {}, {}
@@ -280,6 +298,10 @@ class CheckCache:
                 or max(status.st_mtime_ns, status.st_ctime_ns) > seen - SETTLED_NS):
             return None
         return digest if isinstance(digest, bytes) else None
+
+    def has(self, relative: str, kind: str) -> bool:
+        """Is there an entry for this file at all (if not, it need not be hashed before parsing)?"""
+        return (relative, kind) in self.entries
 
     def get(self, relative: str, kind: str, digest: bytes, status: os.stat_result | None,
             settled: bool = False) -> FileSummary | None:
@@ -319,27 +341,26 @@ class CheckCache:
 
     # --- rule results
 
-    def rule_result(self, rule: str, relative: str, key: bytes) -> tuple[list, bytes, list[Problem]] | None:
-        """(what the rule looked up, the digest of what it found, its problems) for this record, or None."""
+    def rule_result(self, rule: str, relative: str, key: bytes) -> StoredResult | None:
+        """A rule's stored result for this record (see StoredResult), or None."""
         entry = self.results.get((rule, relative))
         if entry is None or entry[0] != key:
             return None
         try:
-            if entry[4] != _result_checksum(*entry[:4]):
+            if entry[6] != _result_checksum(*entry[:6]):
                 raise Malformed("controllo")
-            outcome = _decode_reads(entry[1]), entry[2], _decode_problems(entry[3])
+            return StoredResult(entry[1], entry[2], entry[3], entry[4], _decode_problems(entry[5]))
         except (ValueError, TypeError, RecursionError, OverflowError):
             return None
-        return outcome
 
     def keep_rule_result(self, rule: str, relative: str) -> None:
         """The stored result was used as it is: keep it."""
         self.fresh_results[(rule, relative)] = self.results[(rule, relative)]
 
-    def put_rule_result(self, rule: str, relative: str, key: bytes, reads: list[tuple[str, ...]], found: bytes,
-                        problems: list[Problem]) -> None:
+    def put_rule_result(self, rule: str, relative: str, key: bytes, kinds: str, kinds_state: bytes,
+                        reads: list[tuple[str, ...]], found: bytes, problems: list[Problem]) -> None:
         try:
-            entry = (key, _encode_reads(reads), found, _encode_problems(problems))
+            entry = (key, kinds, kinds_state, _encode_reads(reads), found, _encode_problems(problems))
         except (TypeError, ValueError, RecursionError):
             return
         entry += (_result_checksum(*entry),)
@@ -376,7 +397,7 @@ class CheckCache:
             connection.executemany("INSERT OR REPLACE INTO voce VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                                    [(*key, *value) for key, value in rows.items()])
             connection.executemany("DELETE FROM esito WHERE regola = ? AND percorso = ?", sorted(gone_results))
-            connection.executemany("INSERT OR REPLACE INTO esito VALUES (?, ?, ?, ?, ?, ?, ?)",
+            connection.executemany("INSERT OR REPLACE INTO esito VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                                    [(*key, *value) for key, value in results.items()])
             connection.execute("COMMIT")
         except sqlite3.Error:

@@ -15,7 +15,7 @@ from reti_adi.catalogue.partial import salvage
 from reti_adi.catalogue.records import Catalogue, LoadedRecord, ParseOutcome
 from reti_adi.catalogue.yaml_guard import read_bounded, size_problem
 from reti_adi.catalogue.yaml_source import PackedPositions, Positions, decode, parse
-from reti_adi.rules.personal_data import find_personal_data
+from reti_adi.rules.personal_data import find_personal_data, load_validators
 from reti_adi.rules.placeholders import find_placeholders
 from reti_adi.rules.problems import Problem
 from reti_adi.rules.schema_messages import translate
@@ -71,18 +71,27 @@ def load_file(kind: FileKind, path: Path, relative: str) -> tuple[LoadedRecord |
 PARALLEL_THRESHOLD = 400
 
 
-def _parse_batch(batch: list[tuple[str, bytes, str, str, str]]) -> list[ParseOutcome]:
-    return [parse_stage(kinds_module.KIND_BY_NAME[kind], raw, relative, stem, name)
-            for kind, raw, relative, stem, name in batch]
+def _parse_batch(batch: list[tuple[str, bytes | str, str, str, str]]) -> list[tuple[bytes | None, ParseOutcome]]:
+    """Each item gives the file's bytes, or its path to read here (then the digest of what was read
+    comes back too): reading in the workers spares the parent reading and sending every file."""
+    results = []
+    for kind, raw, relative, stem, name in batch:
+        digest = None
+        if isinstance(raw, str):
+            raw = read_bounded(raw)
+            digest = content_digest(raw)
+        results.append((digest, parse_stage(kinds_module.KIND_BY_NAME[kind], raw, relative, stem, name)))
+    return results
 
 
-def _parse_many(items: list[tuple[str, bytes, str, str, str]], jobs: int) -> list[ParseOutcome]:
+def _parse_many(items: list[tuple[str, bytes | str, str, str, str]], jobs: int) -> list[tuple[bytes | None, ParseOutcome]]:
     """Parse in `jobs` processes when there is enough work to pay for them (parsing is ~95% of the cost)."""
     if jobs <= 1 or len(items) < PARALLEL_THRESHOLD:
         return _parse_batch(items)
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    load_validators()
     chunks = max(jobs * 4, 1)
     size = -(-len(items) // chunks)
     batches = [items[i:i + size] for i in range(0, len(items), size)]
@@ -141,7 +150,7 @@ class _Materialiser:
         return record.model, record.positions
 
     def __call__(self):
-        return self.finish(_parse_batch([self.work(read_bounded(self.path))])[0])
+        return self.finish(_parse_batch([self.work(read_bounded(self.path))])[0][1])
 
 
 def materialise_many(records: list[LoadedRecord], jobs: int | None = None) -> None:
@@ -151,7 +160,7 @@ def materialise_many(records: list[LoadedRecord], jobs: int | None = None) -> No
     if not pending:
         return
     work = [source.work(read_bounded(source.path)) for _, source in pending]
-    for (record, source), outcome in zip(pending, _parse_many(work, jobs or default_jobs())):
+    for (record, source), (_, outcome) in zip(pending, _parse_many(work, jobs or default_jobs())):
         record.fill(*source.finish(outcome))
 
 
@@ -172,18 +181,19 @@ def _load_catalogue(root: Path, cache, jobs: int | None) -> Catalogue:
     digests: list[bytes | None] = [None] * len(found)
     for index, (kind, path) in enumerate(found):
         relative = relatives[index]
-        if cache is None:
-            raw = read_bounded(path)
-        else:
+        raw: bytes | str = path  # read by the parse worker, unless it must be read here
+        if cache is not None:
             status = discovery.stats.get(path)
             summary = None
             digest = cache.settled_digest(relative, kind.name, status)
             if digest is not None:
                 summary = cache.get(relative, kind.name, digest, status, settled=True)
-            if summary is None:
+            if summary is None and cache.has(relative, kind.name):
                 raw = read_bounded(path)
                 digest = content_digest(raw)
                 summary = cache.get(relative, kind.name, digest, status)
+            elif summary is None:
+                digest = None  # nothing cached for this file: the worker hashes what it reads
             digests[index] = digest
             if summary is not None:
                 record = None
@@ -194,15 +204,16 @@ def _load_catalogue(root: Path, cache, jobs: int | None) -> Catalogue:
                 continue
         misses.append(index)
         work.append((kind.name, raw, relative, stems[index], names[index]))
-    for index, outcome in zip(misses, _parse_many(work, jobs or default_jobs())):
+    for index, (digest, outcome) in zip(misses, _parse_many(work, jobs or default_jobs())):
         kind, path = found[index]
         record, problems = results[index] = validate_stage(kind, outcome, relatives[index], stems[index])
         if cache is not None:
+            digest = digests[index] = digests[index] or digest
             if record is not None:
-                record.digest = digests[index]
+                record.digest = digest
             summary = FileSummary(None if record is None else record.id, record is not None and record.partial,
                                   problems)
-            cache.put(relatives[index], kind.name, digests[index], discovery.stats.get(path), summary)
+            cache.put(relatives[index], kind.name, digest, discovery.stats.get(path), summary)
     holders: dict[tuple[str, str], list[LoadedRecord]] = {}
     for (kind, _), (record, problems) in zip(found, results):
         catalogue.files += 1

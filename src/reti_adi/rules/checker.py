@@ -84,6 +84,7 @@ class Fingerprints:
     def __init__(self, catalogue: Catalogue):
         self.catalogue = catalogue
         self.memo: dict[tuple[str, ...], str] = {}
+        self.areas: dict[str, bytes | None] = {}
 
     def __call__(self, read: tuple[str, ...]) -> str:
         """What this look-up finds now; "?" for one this code never writes (then nothing is reused)."""
@@ -92,19 +93,33 @@ class Fingerprints:
             found = self.memo[read] = self._compute(read)
         return found
 
+    def areas_state(self, areas: str) -> bytes | None:
+        """Digest of the whole state of some kinds (see _areas): equal digests, equal answers to any look-up.
+        None when part of it is unknown (a record without digest): then nothing is reused through it."""
+        if areas not in self.areas:
+            parts = [self((area,)) if area in ("meta", "modelli") else self(("tipo", area))
+                     for area in (areas.split(",") if areas else [])]
+            self.areas[areas] = None if "?" in parts else hashlib.blake2b(
+                "\n".join([areas, *parts]).encode("utf-8", "surrogateescape"), digest_size=16).digest()
+        return self.areas[areas]
+
     def _compute(self, read: tuple[str, ...]) -> str:
         catalogue = self.catalogue
         if not read or not all(isinstance(part, str) for part in read):
             return "?"
         tag = read[0]
+        # records.get, not of(): a look-up read back from the cache never adds a kind to the catalogue
         if tag == "id" and len(read) == 3:
             kind, record_id = read[1], read[2]
-            return "v" if record_id in catalogue.of(kind) else "p" if record_id in catalogue.partial.get(kind, {}) else "-"
+            if record_id in catalogue.records.get(kind, {}):
+                return "v"
+            return "p" if record_id in catalogue.partial.get(kind, {}) else "-"
         if tag == "scheda" and len(read) == 3:
-            return _state(catalogue.of(read[1]).get(read[2]))
+            return _state(catalogue.records.get(read[1], {}).get(read[2]))
         if tag == "tipo" and len(read) == 2:
             digest = hashlib.blake2b(digest_size=16)
-            for record in catalogue.all_of(read[1]):
+            kind = read[1]
+            for record in [*catalogue.records.get(kind, {}).values(), *catalogue.partial.get(kind, {}).values()]:
                 digest.update(_state(record).encode("utf-8", "surrogateescape") + b"\n")
             return digest.hexdigest()
         if tag == "meta" and len(read) == 1:
@@ -146,6 +161,24 @@ MANY = 200
 """From this many records to run again, their files are read in one parallel batch first."""
 
 
+def _areas(log) -> str:
+    """The kinds a rule's look-ups touched, «meta» and «modelli» included, as sorted text."""
+    return ",".join(sorted({read[1] if read[0] in ("id", "scheda", "tipo") else read[0] for read in log}))
+
+
+def _reusable(stored, fingerprints) -> bool:
+    from reti_adi.catalogue.cache import decode_reads, reads_digest
+
+    state = fingerprints.areas_state(stored.kinds)
+    if state is not None and stored.kinds_state == state:
+        return True  # nothing in the kinds it read changed: no need to look at each look-up
+    try:
+        found_now = [fingerprints(read) for read in decode_reads(stored.reads)]
+    except (TypeError, ValueError, RecursionError):  # not what this code writes
+        return False
+    return "?" not in found_now and reads_digest(found_now) == stored.found  # other look-ups changed, not these
+
+
 def _run_record_rule(rule: RecordRule, catalogue: Catalogue, today: date, cache, fingerprints) -> list[Problem]:
     from reti_adi.catalogue.cache import reads_digest
 
@@ -156,15 +189,10 @@ def _run_record_rule(rule: RecordRule, catalogue: Catalogue, today: date, cache,
         key = None if record.digest is None else _result_key(record, today)
         keys.append(key)
         stored = None if key is None else cache.rule_result(rule.name, record.file, key)
-        if stored is not None:
-            try:
-                found_now = [fingerprints(read) for read in stored[0]]
-            except TypeError:  # a look-up that is not a tuple of text: not ours
-                found_now = ["?"]
-            if "?" not in found_now and reads_digest(found_now) == stored[1]:
-                cache.keep_rule_result(rule.name, record.file)
-                outcomes.append(stored[2])
-                continue
+        if stored is not None and _reusable(stored, fingerprints):
+            cache.keep_rule_result(rule.name, record.file)
+            outcomes.append(stored.problems)
+            continue
         outcomes.append(None)
     again = [record for record, outcome in zip(records, outcomes) if outcome is None]
     if len(again) >= MANY:
@@ -184,7 +212,9 @@ def _run_record_rule(rule: RecordRule, catalogue: Catalogue, today: date, cache,
         problems.extend(found)
         if UNTRACKED not in reads.log:
             log = sorted(reads.log)
-            cache.put_rule_result(rule.name, record.file, key, log, reads_digest([fingerprints(r) for r in log]), found)
+            areas = _areas(log)
+            cache.put_rule_result(rule.name, record.file, key, areas, fingerprints.areas_state(areas) or b"-", log,
+                                  reads_digest([fingerprints(read) for read in log]), found)
     return problems
 
 

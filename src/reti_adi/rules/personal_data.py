@@ -13,11 +13,26 @@ from __future__ import annotations
 import bisect
 import re
 
-from stdnum import iban as iban_number
-from stdnum.it import codicefiscale
-
 from reti_adi.catalogue.yaml_source import Positions
 from reti_adi.rules.problems import Problem, format_path
+
+def _codice_fiscale_valid(code: str) -> bool:
+    from stdnum.it import codicefiscale  # imported on first use: a re-check often parses no file at all
+
+    return codicefiscale.is_valid(code)
+
+
+def _iban_valid(code: str) -> bool:
+    from stdnum import iban
+
+    return iban.is_valid(code)
+
+
+def load_validators() -> None:
+    """Import the check-digit validators now (before forking parse workers, so each does not import them)."""
+    from stdnum import iban  # noqa: F401
+    from stdnum.it import codicefiscale  # noqa: F401
+
 
 # Between two characters of a code: spaces, dashes or dots, or a line break followed by the
 # indentation (and the «#» of a comment) of the next line.
@@ -154,7 +169,7 @@ class _Scan:
             if begin is None:
                 continue
             candidate = text[begin:match.end(1)]
-            if self.valid(codicefiscale.is_valid, _compact(candidate), begin):
+            if self.valid(_codice_fiscale_valid, _compact(candidate), begin):
                 self.report(begin, candidate, _mask(_compact(candidate)),
                             "il testo contiene un codice fiscale di persona fisica (16 caratteri): il catalogo non "
                             "deve contenere dati personali. Usa solo il codice fiscale dell'ente (11 cifre)",
@@ -196,7 +211,7 @@ class _Scan:
             compact = _compact(run[:end])
             if len(compact) < 15:
                 break
-            if len(compact) <= 34 and self.valid(iban_number.is_valid, compact, offset):
+            if len(compact) <= 34 and self.valid(_iban_valid, compact, offset):
                 return run[:end]
             if self.checks_left <= 0:
                 break
