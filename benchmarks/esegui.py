@@ -206,13 +206,13 @@ def run_size(services: int, workdir: Path, baseline_timeout: float, reuse: bool 
     out = workdir / f"build-{services}"
     build = measure("build", str(root), str(out))
     phases = build["fasi"]
-    data = phases.get("api", 0) + phases.get("dati", 0) + phases.get("documenti", 0)
-    site = phases.get("sito.pagine", 0) + phases.get("sito.mkdocs", 0)
+    data = sum(phases.get(name, 0) for name in ("api", "hsds", "dati", "dcat", "documenti"))
+    site = phases.get("sito", 0) - phases.get("sito.pagefind", 0)
     html_pages = sum(1 for p in out.rglob("*.html") if "pagefind" not in p.parts)
     figures["build"] = {"totale_s": build["secondi"], "controllo_s": phases.get("controllo"), "dati_s": data,
                         "sito_s": site, "ricerca_s": phases.get("sito.pagefind"), "pagine_html": html_pages,
                         "pagine_al_secondo": html_pages / site if site else None, "rss_mb": build["rss_mb"],
-                        "rss_figli_mb": build["rss_figli_mb"]}
+                        "rss_figli_mb": build["rss_figli_mb"], "fasi": phases}
     api = out / "api" / "v1"
     counts = {}
     for path in (api / "ambiti").glob("*/sostegni.json"):
@@ -323,6 +323,8 @@ def hundred_services_gzip_kb(api: Path, ambito_file: Path) -> float:
 
 
 def report(figures: dict) -> str:
+    from reti_adi.cli.build import timing_lines
+
     n = figures["servizi"]
     b = figures["build"]
     d = figures["dimensioni"]
@@ -335,6 +337,7 @@ def report(figures: dict) -> str:
              + ", ".join(f"{s:.2f}" for s in figures["check_dopo_una_modifica"].get("ripetizioni_s", [])) + ")",
              f"- build completa: {b['totale_s']:.1f} s = controllo {b['controllo_s']:.1f} + dati {b['dati_s']:.1f} + "
              f"sito {b['sito_s']:.1f} + ricerca {b['ricerca_s']:.1f} s",
+             "- fasi della build (`reti-adi build -v`): " + timing_lines(b["fasi"]).replace("\n", "\n  "),
              f"- pagine HTML: {b['pagine_html']} ({b['pagine_al_secondo']:.0f} pagine/s nella fase sito)",
              f"- picco di memoria build: {b['rss_mb']:.0f} MB (processi figli: {b['rss_figli_mb']:.0f} MB)",
              f"- dimensioni: api {d['api_mb']:.1f} MB, dati {d['dati_mb']:.1f} MB, sito {d['sito_mb']:.1f} MB "

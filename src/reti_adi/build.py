@@ -24,6 +24,7 @@ from reti_adi.publish.output_dir import BuildLocked, OutputDir
 from reti_adi.publish.previous import PreviousAbsent, PreviousError, PreviousPublication, load_previous
 from reti_adi.rules.problems import Problem
 from reti_adi.rules.result import CheckResult
+from reti_adi.stopwatch import Stopwatch
 
 
 class BuildRefused(Exception):
@@ -56,6 +57,8 @@ class BuildState:
     staging: Path
     api: ApiPublication | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    discard: Callable[[Path], None] | None = None
+    """Takes a finished work folder away (deleted while later steps run); None: delete it at once."""
 
 
 Step = Callable[[BuildState], None]
@@ -134,7 +137,8 @@ def step_dcat(state: BuildState) -> None:
 def step_site(state: BuildState) -> None:
     from reti_adi.site.mkdocs_site import build_site
 
-    timings = build_site(state.catalogue, state.api.details, state.context, state.staging, state.api.protocols)
+    timings = build_site(state.catalogue, state.api.details, state.context, state.staging, state.api.protocols,
+                         discard=state.discard)
     for name, seconds in timings.items():
         state.timings[f"sito.{name}"] = seconds
 
@@ -192,44 +196,55 @@ def find_previous(catalogue: Catalogue, out: Path, previous: str | Path | None,
 def build(root: Path, out: Path | None = None, previous: str | Path | None = None, today: date | None = None,
           steps: list[tuple[str, Step]] | None = None, first_publication: bool = False,
           on_phase: Callable[[str], None] | None = None) -> BuildReport:
-    """on_phase(name) is called as each phase starts: the CLI shows it as progress."""
-    import time
+    """on_phase(name) is called as each phase starts: the CLI shows it as progress.
 
+    The report's timings name every stretch of the build (see reti_adi.stopwatch): the top-level
+    phases add up to the whole call, and each phase's sub-phases («sito.parti», ...) to the phase."""
     on_phase = on_phase or (lambda name: None)
     on_phase("controllo")
+    stopwatch = Stopwatch()
+    stopwatch.lap("preparazione")  # the lock, and what an interrupted build left behind removed
 
     root = Path(root).resolve()
     out = Path(out).resolve() if out else root / "build"
     out.parent.mkdir(parents=True, exist_ok=True)
     with OutputDir(out) as target:  # a second build of the same out stops here, at once
-        return _build_locked(root, target, previous, today, steps, time.perf_counter(), on_phase,
-                             first_publication)
+        report = _build_locked(root, target, previous, today, steps, stopwatch, on_phase, first_publication)
+    report.timings = {**stopwatch.stop(), **report.timings}
+    return report
 
 
-def _build_locked(root: Path, target: OutputDir, previous, today, steps, started: float,
+def _build_locked(root: Path, target: OutputDir, previous, today, steps, stopwatch: Stopwatch,
                   on_phase: Callable[[str], None], first_publication: bool) -> BuildReport:
-    import time
-
     out = target.out
+    stopwatch.lap("controllo")
     catalogue, result = load_and_check(root, today)
-    timings = {"controllo": time.perf_counter() - started}
     if not result.ok:
         raise BuildRefused(result)
+    stopwatch.lap("precedente")  # the previous publication read and checked against this catalogue
     previous_pub, notices = find_previous(catalogue, out, previous, first_publication)
     reuse = id_reuse_problems(catalogue, previous_pub) + namespace_problems(
         catalogue, catalogue_namespace(catalogue), previous_pub)
     if reuse:
         raise BuildRefused(CheckResult(root, result.today, result.problems + reuse, result.files, result.counts))
+    stopwatch.lap("contesto")
     files = [p for _, p in discover(root)]
     context = make_context(catalogue, files, reference_date=result.today)
-    state = BuildState(catalogue, context, previous_pub, target.staging(), timings=timings)
+    sub_timings: dict[str, float] = {}
+    state = BuildState(catalogue, context, previous_pub, target.staging(), timings=sub_timings,
+                       discard=target.discard)
     for name, step in steps if steps is not None else default_steps():
-        t0 = time.perf_counter()
+        stopwatch.lap(name)
         on_phase(name)
         step(state)
-        timings[name] = time.perf_counter() - t0
-    target.swap_in(state.staging)
-    return BuildReport(out, result, context, state.api, timings, notices)
+    stopwatch.lap("attesa_pulizia")  # work folders of the steps still being deleted
+    target.wait_discarded()
+    stopwatch.lap("scambio")
+    target.swap_in(state.staging, remove_previous=False)
+    stopwatch.lap("pulizia")  # the previous build, now out of the way, deleted
+    target.remove_swapped_out()
+    stopwatch.lap("chiusura")  # the lock released
+    return BuildReport(out, result, context, state.api, sub_timings, notices)
 
 
 def default_steps() -> list[tuple[str, Step]]:

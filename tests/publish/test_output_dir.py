@@ -193,3 +193,20 @@ def test_interrupted_and_finished_builds_leave_git_clean(catalogue_copy):
     build(catalogue_copy, today=REFERENCE_DATE, steps=DATA_STEPS)
     status = subprocess.run(["git", "status", "--porcelain"], cwd=catalogue_copy, capture_output=True, text=True)
     assert status.stdout == ""
+
+
+def test_a_discarded_work_folder_is_deleted_before_the_lock_is_released(tmp_path):
+    out = tmp_path / "build"
+    with OutputDir(out) as target:
+        staging = target.staging()
+        folder = staging.parent / ".build-sito-prova"
+        for n in range(200):
+            (folder / f"p{n}").mkdir(parents=True)
+            (folder / f"p{n}" / "index.html").write_text("pagina")
+        target.discard(folder)
+        with pytest.raises(ValueError):
+            target.discard(tmp_path)  # only what lies under its own work area
+        target.swap_in(staging, remove_previous=False)
+        target.remove_swapped_out()
+    assert not folder.exists()
+    assert out.is_dir() and leftovers(tmp_path) == []

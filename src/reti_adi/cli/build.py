@@ -74,5 +74,21 @@ def build_command(path: Path, out: Path | None, previous: str | None, first_publ
     if report.result.warnings:
         click.echo(f"{plural(len(report.result.warnings), 'avviso', 'avvisi')}: esegui «reti-adi check» per i dettagli.")
     if verbose:
-        timing = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in report.timings.items())
-        click.echo(f"Tempi: {timing}.")
+        click.echo(timing_lines(report.timings))
+
+
+def timing_lines(timings: dict[str, float]) -> str:
+    """The phase times as a tree, each sub-phase under its phase; «insieme» marks phases that ran at once."""
+    from reti_adi.stopwatch import children, is_concurrent
+
+    total = sum(children(timings, "").values())
+    lines = [f"Tempi: {total:.1f} s in tutto."]
+
+    def add(parent: str, depth: int) -> None:
+        for name, seconds in children(timings, parent).items():
+            label = name.rsplit(".", 1)[-1].replace("_", " ")
+            lines.append(f"{'  ' * depth}- {label}: {seconds:.1f} s" + (" (insieme)" if is_concurrent(name) else ""))
+            add(name, depth + 1)
+
+    add("", 0)
+    return "\n".join(lines)

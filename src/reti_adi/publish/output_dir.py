@@ -7,7 +7,9 @@ succeeded the staging directory and the output exchange places in a single atomi
 output is either the whole previous build or the whole new one, and stays a real directory,
 so `reti-adi serve`, GitLab Pages artifacts and actions/upload-pages-artifact see plain files.
 The previous build, now in the staging place, is removed afterwards; whatever an interrupted
-build leaves under `.reti-adi-build/` is removed by the next build of the same output.
+build leaves under `.reti-adi-build/` is removed by the next build of the same output. Work
+folders a step has finished with (the site's Markdown, fragments and per-worker output) are
+deleted in a background thread while the later steps run, and waited for before the swap.
 A lock (flock) makes a second build of the same output stop at once with a clear message.
 
 On a filesystem that cannot exchange (some network filesystems) the swap falls back to two
@@ -83,6 +85,8 @@ class OutputDir:
         self.work = self.base / self.out.name
         self._lock: int | None = None
         self._staged: list[Path] = []
+        self._discarding: list = []
+        self._swapped_out: Path | None = None
 
     def __enter__(self) -> "OutputDir":
         self.base.mkdir(parents=True, exist_ok=True)
@@ -99,6 +103,7 @@ class OutputDir:
 
     def __exit__(self, exc_type, exc, traceback) -> None:
         try:
+            self.wait_discarded()
             if exc_type is not None:
                 for staging in self._staged:
                     _remove(staging)
@@ -156,8 +161,25 @@ class OutputDir:
         self._staged.append(staging)
         return staging
 
-    def swap_in(self, staging: Path) -> None:
-        """Make staging the output in one step; then remove the previous build."""
+    def discard(self, folder: Path) -> None:
+        """Delete a finished work folder under this output's work area in a background thread; a kill
+        before it ends leaves it to the next build's recovery."""
+        import threading
+
+        folder = Path(folder)
+        if self.work.resolve() not in folder.resolve().parents:
+            raise ValueError(f"cartella di lavoro fuori da {self.work}: {folder}")
+        thread = threading.Thread(target=_remove, args=(folder,), name="reti-adi-pulizia", daemon=True)
+        thread.start()
+        self._discarding.append(thread)
+
+    def wait_discarded(self) -> None:
+        while self._discarding:
+            self._discarding.pop().join()
+
+    def swap_in(self, staging: Path, remove_previous: bool = True) -> None:
+        """Make staging the output in one step; then remove the previous build (or, with
+        remove_previous=False, leave that to remove_swapped_out())."""
         if not self.out.exists() and not self.out.is_symlink():
             os.rename(staging, self.out)
             return
@@ -166,7 +188,14 @@ class OutputDir:
         except SwapUnsupported:
             self._swap_in_two_steps(staging)
             return
-        _remove(staging)  # now the previous build
+        self._swapped_out = staging  # now the previous build
+        if remove_previous:
+            self.remove_swapped_out()
+
+    def remove_swapped_out(self) -> None:
+        if self._swapped_out is not None:
+            _remove(self._swapped_out)
+            self._swapped_out = None
 
     def _swap_in_two_steps(self, staging: Path) -> None:
         aside = self.work / "precedente"

@@ -22,6 +22,7 @@ from reti_adi.resources import catalogue_or_default
 from reti_adi.site.errors import SiteBuildError
 from reti_adi.site.pages.catalogue import PageWriter
 from reti_adi.site.search_index import build_search_indexes
+from reti_adi.stopwatch import Stopwatch
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 THEME_DIR = PACKAGE_DIR / "theme"
@@ -71,14 +72,15 @@ def write_config(root: Path, docs: Path, site: Path, ctx: BuildContext, target: 
     extra["generator"] = False
     if fragments is not None:
         extra["reti_adi_frammenti"] = str(fragments)
-        config["hooks"] = list(config.get("hooks") or []) + [str(PACKAGE_DIR / "mkdocs_hooks.py")]
+    config["hooks"] = list(config.get("hooks") or []) + [str(PACKAGE_DIR / "mkdocs_hooks.py")]  # the nav partial needs it
     if ctx.site_url and not config.get("site_url"):
         config["site_url"] = ctx.site_url
     target.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return target
 
 
-def run_mkdocs(config_file: Path) -> None:
+def run_mkdocs(config_file: Path, stopwatch: Stopwatch | None = None) -> None:
+    """Lay the staged pages out; the hooks lap `stopwatch` through mkdocs's own phases."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
@@ -89,7 +91,12 @@ def run_mkdocs(config_file: Path) -> None:
     previous_level = logger.level
     logger.setLevel(logging.WARNING)
     try:
+        if stopwatch is not None:
+            stopwatch.lap("mkdocs.caricamento")
         config = load_config(config_file=str(config_file))
+        if stopwatch is not None:
+            config.extra["reti_adi_cronometro"] = stopwatch
+            stopwatch.lap("mkdocs.avvio")
         mkdocs_build(config)
     except (Abort, ConfigurationError) as exc:
         details = "\n".join(f"  - {m}" for m in collector.messages)
@@ -111,72 +118,91 @@ def _share(jobs: int, part: int):
 
 
 def build_part(catalogue: Catalogue, details, ctx: BuildContext, protocols, part_dir: Path, jobs: int,
-               part: int) -> dict[str, float]:
+               part: int, site_dir: Path | None = None) -> dict[str, float]:
     """Render this process's share of the pages (all shared pages, 1/jobs of the detail pages) and lay
-    them out with mkdocs into part_dir/site."""
-    import time
-
-    t0 = time.perf_counter()
+    them out with mkdocs into site_dir (default part_dir/site). Returns its phase times."""
+    stopwatch = Stopwatch()
+    stopwatch.lap("pagine")
     pages = PageWriter(catalogue, details, ctx, protocols, select=_share(jobs, part)).write_all()
+    stopwatch.lap("markdown")  # Markdown and fragments staged for mkdocs
     stage_docs(catalogue.root, part_dir / "docs", part_dir / "frammenti", pages)
-    config = write_config(catalogue.root, part_dir / "docs", part_dir / "site", ctx, part_dir / "mkdocs.yml",
-                          part_dir / "frammenti")
+    stopwatch.lap("configurazione")
+    config = write_config(catalogue.root, part_dir / "docs", site_dir or part_dir / "site", ctx,
+                          part_dir / "mkdocs.yml", part_dir / "frammenti")
     del pages
-    t1 = time.perf_counter()
-    run_mkdocs(config)
-    return {"pagine": t1 - t0, "mkdocs": time.perf_counter() - t1}
+    run_mkdocs(config, stopwatch)
+    times = stopwatch.stop()
+    times["mkdocs"] = sum(seconds for name, seconds in times.items() if name.startswith("mkdocs."))
+    return times
 
 
 def _part_child(args, queue) -> None:
     try:
-        queue.put(("ok", build_part(*args)))
+        queue.put(("ok", args[-2], build_part(*args)))
     except BaseException as exc:  # noqa: BLE001 - reported by the parent
-        queue.put(("errore", f"{type(exc).__name__}: {exc}"))
+        queue.put(("errore", args[-2], f"{type(exc).__name__}: {exc}"))
 
 
 def build_parts(catalogue: Catalogue, details, ctx: BuildContext, protocols, work_dir: Path,
-                jobs: int) -> tuple[list[Path], dict[str, float]]:
-    """One process per share: page rendering and mkdocs both use a single core each."""
+                jobs: int, first_site: Path) -> tuple[list[Path], dict[str, float]]:
+    """One process per share: page rendering and mkdocs both use a single core each. The first share
+    is laid out straight into first_site, the others beside it (merge_sites moves what they add).
+    Returns the other shares' sites and each share's times under «parte-N.»."""
     part_dirs = [work_dir / f"parte-{part}" for part in range(jobs)]
     if jobs == 1:
-        return part_dirs, build_part(catalogue, details, ctx, protocols, part_dirs[0], 1, 0)
+        return [], _part_times([(0, build_part(catalogue, details, ctx, protocols, part_dirs[0], 1, 0, first_site))])
     import multiprocessing
 
     context = multiprocessing.get_context("fork")
     queue = context.Queue()
     children = [context.Process(target=_part_child,
-                                args=((catalogue, details, ctx, protocols, part_dirs[p], jobs, p), queue))
+                                args=((catalogue, details, ctx, protocols, part_dirs[p], jobs, p,
+                                       first_site if p == 0 else None), queue))
                 for p in range(jobs)]
     for child in children:
         child.start()
     outcomes = [queue.get() for _ in children]
     for child in children:
         child.join()
-    failures = [detail for status, detail in outcomes if status != "ok"]
+    failures = [detail for status, _, detail in outcomes if status != "ok"]
     if failures or any(child.exitcode for child in children):
         raise SiteBuildError("\n".join(failures) or "un processo di costruzione del sito è terminato con errore")
-    timings = [detail for _, detail in outcomes]
-    return part_dirs, {key: max(t[key] for t in timings) for key in timings[0]}
+    return [d / "site" for d in part_dirs[1:]], _part_times(sorted((part, detail) for _, part, detail in outcomes))
+
+
+def _part_times(parts: list[tuple[int, dict[str, float]]]) -> dict[str, float]:
+    times: dict[str, float] = {}
+    for part, detail in parts:
+        times[f"parte-{part}"] = sum(seconds for name, seconds in detail.items() if "." not in name)
+        times.update({f"parte-{part}.{name}": seconds for name, seconds in detail.items()})
+    return times
+
+
+def _move_missing(source: Path, target: Path) -> None:
+    """Move into target every entry of source it lacks: a folder it lacks whole, in one rename."""
+    for entry in os.scandir(source):
+        destination = target / entry.name
+        if not os.path.lexists(destination):
+            os.replace(entry.path, destination)
+        elif entry.is_dir(follow_symlinks=False) and destination.is_dir() and not destination.is_symlink():
+            _move_missing(Path(entry.path), destination)
 
 
 def merge_sites(parts: list[Path], target: Path) -> None:
-    """Move every half into target; shared files are identical, sitemaps are merged."""
+    """Move every other share into target, which holds the first; shared files are identical, sitemaps
+    are merged."""
     import gzip
     import re
 
     urls: dict[str, str] = {}
-    for part in parts:
+    for part in [target, *parts]:
         sitemap = part / "sitemap.xml"
         if sitemap.exists():
             for block in re.findall(r"<url>.*?</url>", sitemap.read_text(encoding="utf-8"), flags=re.DOTALL):
                 loc = re.search(r"<loc>(.*?)</loc>", block, flags=re.DOTALL)
                 urls[loc.group(1) if loc else block] = block
     for part in parts:
-        for path in list(part.rglob("*")):  # listed first: files move out while we go
-            destination = target / path.relative_to(part)
-            if not path.is_dir() and not destination.exists():
-                destination.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(path, destination)
+        _move_missing(part, target)
     if urls:
         xml = ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
                + "\n".join(urls[k] for k in sorted(urls)) + "\n</urlset>\n")
@@ -192,22 +218,33 @@ def site_jobs(services: int) -> int:
 
 
 def build_site(catalogue: Catalogue, details: dict[str, ServizioDettaglio], ctx: BuildContext,
-               out: Path, protocols=None) -> dict[str, float]:
-    """Build the site into `out` (the staging directory's root). Returns timings."""
-    import time
+               out: Path, protocols=None, discard=None) -> dict[str, float]:
+    """Build the site into `out` (the staging directory's root). Returns the phase times.
 
-    with tempfile.TemporaryDirectory(prefix=".build-sito-", dir=out.parent) as work:
-        work_dir = Path(work)
+    discard(folder) takes the work folder away when the site is done (the build deletes it while
+    its other steps run); without it the folder is deleted here."""
+    stopwatch = Stopwatch()
+    stopwatch.lap("preparazione")
+    work_dir = Path(tempfile.mkdtemp(prefix=".build-sito-", dir=out.parent))
+    try:
         jobs = site_jobs(len(catalogue.of("servizio")) + len(catalogue.of("ente")))
-        part_dirs, timings = build_parts(catalogue, details, ctx, protocols, work_dir, jobs)
-        t0 = time.perf_counter()
         merged = work_dir / "site"
-        merged.mkdir()
-        merge_sites([d / "site" for d in part_dirs], merged)
-        timings["unione"] = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        build_search_indexes(merged, catalogue, details, work_dir, jobs=max(jobs, 2))
-        timings["pagefind"] = time.perf_counter() - t0
+        stopwatch.lap("parti")
+        others, part_times = build_parts(catalogue, details, ctx, protocols, work_dir, jobs, merged)
+        stopwatch.lap("unione")
+        merge_sites(others, merged)
+        stopwatch.lap("pagefind")
+        search_times = build_search_indexes(merged, catalogue, details, work_dir, jobs=max(jobs, 2))
+        stopwatch.lap("spostamento")  # into the staging directory, one rename per top-level entry
         for entry in merged.iterdir():
             os.replace(entry, out / entry.name)
-    return timings
+    finally:
+        stopwatch.lap("pulizia")
+        if discard is not None:
+            discard(work_dir)
+        else:
+            shutil.rmtree(work_dir, ignore_errors=True)
+    times = stopwatch.stop()
+    times.update({f"parti.{name}": seconds for name, seconds in part_times.items()})
+    times.update({f"pagefind.{name}": seconds for name, seconds in search_times.items()})
+    return times

@@ -27,6 +27,7 @@ from reti_adi.publish.api_models import ServizioDettaglio
 from reti_adi.site.errors import SiteBuildError
 from reti_adi.site.pages.common import STATI
 from reti_adi.site.search_canonical import canonicalize_bundle
+from reti_adi.stopwatch import Stopwatch
 
 INDEX_DIR = "pagefind"
 # Pagefind's ready-made interfaces: the Cerca page uses the JavaScript API only.
@@ -99,9 +100,11 @@ def _stage(site: Path, services: list[ServizioDettaglio], staging: Path) -> None
             shutil.copyfile(source, target)
 
 
-def run_pagefind(staging: Path, bundle: Path, canonical: bool = True) -> None:
+def run_pagefind(staging: Path, bundle: Path, canonical: bool = True) -> dict[str, float]:
     """Index the pages under staging into bundle; canonical: rewritten so that the same pages always give
-    the same bytes (see search_canonical.py; False only to show what Pagefind alone writes)."""
+    the same bytes (see search_canonical.py; False only to show what Pagefind alone writes). Returns times."""
+    stopwatch = Stopwatch()
+    stopwatch.lap("pagefind")
     command = [sys.executable, "-m", "pagefind", "--site", str(staging), "--output-path", str(bundle),
                "--force-language", "it", "--silent"]
     proc = subprocess.run(command, capture_output=True, text=True, check=False)
@@ -109,13 +112,18 @@ def run_pagefind(staging: Path, bundle: Path, canonical: bool = True) -> None:
         raise SiteBuildError(f"Pagefind non è riuscito a indicizzare {staging.name}:\n{proc.stdout}\n{proc.stderr}")
     for name in UNUSED_BUNDLE_FILES:
         (bundle / name).unlink(missing_ok=True)
+    stopwatch.lap("canonicalizzazione")
     if canonical:
         canonicalize_bundle(bundle)
+    return stopwatch.stop()
 
 
 def build_search_indexes(site: Path, catalogue: Catalogue, details: dict[str, ServizioDettaglio], work_dir: Path,
-                         jobs: int = 2) -> None:
-    """Write site/pagefind/{regione}/ (bundle + filtri.json) and site/pagefind/regioni.json."""
+                         jobs: int = 2) -> dict[str, float]:
+    """Write site/pagefind/{regione}/ (bundle + filtri.json) and site/pagefind/regioni.json. Returns the
+    phase times, each regione's under «regione-ID.» (they run `jobs` at a time)."""
+    stopwatch = Stopwatch()
+    stopwatch.lap("preparazione")  # each regione's pages linked into its own folder
     regions = services_by_region(catalogue, details)
     root = site / INDEX_DIR
     listing = []
@@ -126,11 +134,18 @@ def build_search_indexes(site: Path, catalogue: Catalogue, details: dict[str, Se
         _stage(site, services, staging)
         tasks.append((staging, root / region_id))
         listing.append({"id": region_id, "nome": name, "servizi": len(services), "indice": f"{region_id}/"})
+    stopwatch.lap("indici")
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        list(pool.map(lambda task: run_pagefind(*task), tasks))
+        per_region = list(pool.map(lambda task: run_pagefind(*task), tasks))
+    stopwatch.lap("filtri")
     for (name, services), entry in zip(regions.items(), listing):
         document = {"valori": filter_values(services), "ambiti_dei_comuni": ambiti_of_comuni(catalogue, services)}
         (root / entry["id"] / "filtri.json").write_text(_dump(document), encoding="utf-8")
     everything = filter_values(list(details.values()))
     national = {key: everything[key] for key in ("tipologia", "area", "stato") if key in everything}
     (root / "regioni.json").write_text(_dump({"regioni": listing, "filtri": national}), encoding="utf-8")
+    times = stopwatch.stop()
+    for entry, region_times in zip(listing, per_region):
+        times[f"indici.regione-{entry['id']}"] = sum(region_times.values())
+        times.update({f"indici.regione-{entry['id']}.{name}": s for name, s in region_times.items()})
+    return times
