@@ -74,3 +74,25 @@ def test_the_search_index_does_not_depend_on_the_order_the_filesystem_lists_page
         assert tree(bundles[0]) == tree(bundles[1])
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def test_the_nav_rendered_once_per_folder_gives_the_pages_material_alone_gives(built_site, tmp_path, monkeypatch):
+    """site/theme/partials/nav.html reuses one nav per folder for pages outside the nav: without that
+    override (Material's own partial on every page) the site must be the same, byte for byte."""
+    from reti_adi.site import mkdocs_site
+
+    theme = tmp_path / "tema-senza-nav"
+    shutil.copytree(mkdocs_site.THEME_DIR, theme)
+    (theme / "partials" / "nav.html").unlink()
+    monkeypatch.setattr(mkdocs_site, "THEME_DIR", theme)
+    source = built_site.parent
+    again = tmp_path / "copia"
+    shutil.copytree(source, again, ignore=shutil.ignore_patterns("build", ".reti-adi-build"))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")  # as the built_site fixture
+    plain = build(again, today=REFERENCE_DATE).out
+    cached, material = tree(built_site), tree(plain)
+    pages = [k for k in cached if k.endswith(".html") and not k.startswith("pagefind/")]
+    assert sum(1 for k in pages if k.startswith("servizi/")) > 40
+    assert 'class="md-nav md-nav--primary"' in (plain / "servizi/emporio-solidale/index.html").read_text()
+    assert [k for k in cached.keys() ^ material.keys()] == []
+    assert [k for k in cached if cached[k] != material[k]] == []
