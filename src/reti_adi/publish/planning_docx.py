@@ -5,6 +5,7 @@ the site and the API publish, so the report can circulate like them."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
 
@@ -30,16 +31,38 @@ def _show(value: int | None) -> str:
     return RISERVATO if value is None else str(value)
 
 
-def _table(doc, header: list[str], rows: list[list[str]]) -> None:
+def add_table(doc, header: list[str], rows: list[list[str]]) -> None:
     table = doc.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, header):
         cell.text = text
         for run in cell.paragraphs[0].runs:
             run.bold = True
-    for row in rows:
-        for cell, text in zip(table.add_row().cells, row):
-            cell.text = str(text)
+    if not rows:
+        return
+    if any(len(row) != len(header) for row in rows):  # not a plain grid: python-docx row by row
+        for row in rows:
+            for cell, text in zip(table.add_row().cells, row):
+                cell.text = str(text)
+        return
+    # python-docx makes every row from XML parsed cell by cell (most of the time of 600 reports): the
+    # first row is made that way and the others are copies of its XML, with each plain text put in its
+    # one <w:t>; any other text goes through python-docx as before. The bytes are the same.
+    first = table.add_row()
+    for cell in first.cells:
+        cell.text = "x"
+    prototype = copy.deepcopy(first._tr)
+    for index, row in enumerate(rows, start=1):
+        tr = first._tr if index == 1 else copy.deepcopy(prototype)
+        if index > 1:
+            table._tbl.append(tr)
+        for column, (tc, value) in enumerate(zip(tr.tc_lst, row)):
+            text = str(value)
+            if text and text == text.strip() and text.isprintable():
+                (t,) = tc.xpath("./w:p/w:r/w:t")
+                t.text = text
+            else:
+                table.cell(index, column).text = text
 
 
 def planning_docx(catalogue: Catalogue, ambito_id: str, ctx: BuildContext) -> bytes:
@@ -74,7 +97,7 @@ def planning_docx(catalogue: Catalogue, ambito_id: str, ctx: BuildContext) -> by
     if gaps:
         doc.add_paragraph(f"Comuni × tipologie senza un servizio attivo: {cov.gaps()} su "
                           f"{len(cov.comuni) * len(TIPOLOGIE_ART7)}.")
-        _table(doc, ["Tipologia", "Comune", "Stato"], gaps)
+        add_table(doc, ["Tipologia", "Comune", "Stato"], gaps)
     else:
         doc.add_paragraph("Ogni comune è raggiunto da almeno un servizio attivo di ogni tipologia.")
 
@@ -86,7 +109,7 @@ def planning_docx(catalogue: Catalogue, ambito_id: str, ctx: BuildContext) -> by
         p = last.measures["nuclei_non_presenti"]
         codes = [t for t in last.tipologie if any(p.published(("cella", c, t)) != 0 for c in last.comuni)]
         doc.add_heading(f"Domanda di sostegni non presenti per comune – {last.periodo}", level=1)
-        _table(doc, ["Comune"] + [t for t in codes] + ["Totale"],
+        add_table(doc, ["Comune"] + [t for t in codes] + ["Totale"],
                [[comune_label(c)] + [_show(p.published(("cella", c, t))) for t in codes]
                 + [_show(p.published(("comune", c)))] for c in last.comuni]
                + [["Totale dell'ambito"] + [_show(p.published(("tipologia", t))) for t in codes]
@@ -94,7 +117,7 @@ def planning_docx(catalogue: Catalogue, ambito_id: str, ctx: BuildContext) -> by
         doc.add_paragraph("Colonne: " + "; ".join(f"{t} = {tip.label(t)}" for t in codes) + ". Le tipologie senza "
                           "domanda non presente nel trimestre sono omesse.")
         doc.add_heading("Andamento per tipologia", level=1)
-        _table(doc, ["Tipologia"] + list(quarters),
+        add_table(doc, ["Tipologia"] + list(quarters),
                [[f"{t}) {tip.label(t)}" if t != "altro" else tip.label(t)]
                 + [_show(q.measures["nuclei_non_presenti"].published(("tipologia", t))) for q in quarters.values()]
                 for t in last.tipologie]
@@ -109,7 +132,7 @@ def planning_docx(catalogue: Catalogue, ambito_id: str, ctx: BuildContext) -> by
                     value = last.measures["nuclei_attivati"].published(("voce", t, k))
                     rows.append([s.denominazione, str(s.posti_disponibili), _show(value),
                                  RISERVATO if value is None else f"{100 * value / s.posti_disponibili:.0f}%"])
-        _table(doc, ["Servizio", "Posti", "Nuclei attivati", "Saturazione"], rows) if rows else \
+        add_table(doc, ["Servizio", "Posti", "Nuclei attivati", "Saturazione"], rows) if rows else \
             doc.add_paragraph("Nessun servizio con posti disponibili ha attivazioni registrate.")
         doc.add_heading("Sostegni non presenti e domanda registrata", level=1)
         rows = []
@@ -122,7 +145,7 @@ def planning_docx(catalogue: Catalogue, ambito_id: str, ctx: BuildContext) -> by
                 rows.append([voce_label(catalogue, t, k), "Nessuna scheda" if s is None else s.stato.replace("_", " ")]
                             + [_show(q.measures["nuclei_non_presenti"].published(("voce", t, k)))
                                if k in q.voci.get(t, []) else "0" for q in quarters.values()])
-        _table(doc, ["Sostegno", "Scheda"] + list(quarters), rows)
+        add_table(doc, ["Sostegno", "Scheda"] + list(quarters), rows)
 
     generated = dt.datetime.fromisoformat(ctx.generated_at.replace("Z", "+00:00")).replace(tzinfo=None)
     props = doc.core_properties
