@@ -243,7 +243,7 @@ class PageWriter:
             for code in s.territorio.comuni_istat:
                 by_comune[code].append(s)
         codes = sorted({c for r in self.catalogue.of("ambito").values() for c in r.model.comuni},
-                       key=lambda c: comuni()[c].denominazione.casefold())
+                       key=lambda c: (comuni()[c].denominazione.casefold(), c))  # Livo (CO), Livo (TN)
         ambito_of = {c: r.model for r in self.catalogue.of("ambito").values() for c in r.model.comuni}
         rows = []
         for code in codes:
