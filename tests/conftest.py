@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import atexit
 import datetime as dt
+import hashlib
 import os
 import shutil
 import subprocess
@@ -191,3 +192,18 @@ def two_region_server(two_region_site):
     url, server = serve(two_region_site)
     yield url
     server.shutdown()
+
+
+def tree(directory: Path, modes: bool = False) -> dict[str, str]:
+    """Every entry under directory: folders, links and the digest of every file's bytes (and mode)."""
+    found = {}
+    for path in sorted(directory.rglob("*")):
+        relative = path.relative_to(directory).as_posix()
+        if path.is_symlink():
+            found[relative] = "link:" + os.readlink(path)
+        elif path.is_dir():
+            found[relative] = "dir"
+        else:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            found[relative] = f"{oct(path.stat().st_mode & 0o777)} {digest}" if modes else digest
+    return found

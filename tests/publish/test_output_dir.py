@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import random
@@ -18,23 +17,9 @@ import pytest
 from reti_adi.publish import output_dir
 from reti_adi.publish.output_dir import WORK_DIR, OutputDir
 
-from ..conftest import REFERENCE_DATE, REPO, run_cli
+from ..conftest import REFERENCE_DATE, REPO, run_cli, tree
 
 EPOCH = "1764000000"
-
-
-def tree(directory: Path) -> dict[str, str]:
-    """Every entry under directory: folders, links and the digest of every file's bytes."""
-    found = {}
-    for path in sorted(directory.rglob("*")):
-        relative = path.relative_to(directory).as_posix()
-        if path.is_symlink():
-            found[relative] = "link:" + os.readlink(path)
-        elif path.is_dir():
-            found[relative] = "dir"
-        else:
-            found[relative] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return found
 
 
 def leftovers(root: Path) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .test_browser import ARGS, CHROMIUM, sync_api
+from .test_browser import browser  # noqa: F401  (the one Chromium fixture)
 
 WIDTHS = (320, 390, 1366)
 # one page of every kind the site has, the ones with the widest content of their kind
@@ -53,14 +53,6 @@ FOCUS_CHECK = """(selector) => {
   document.activeElement.blur();
   return missing;
 }"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture

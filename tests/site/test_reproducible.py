@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import tempfile
@@ -13,20 +12,7 @@ import pytest
 from reti_adi.build import build
 from reti_adi.site import search_index
 
-from ..conftest import REFERENCE_DATE
-
-
-def tree(directory: Path) -> dict[str, str]:
-    found = {}
-    for path in sorted(directory.rglob("*")):
-        relative = path.relative_to(directory).as_posix()
-        if path.is_symlink():
-            found[relative] = "link:" + os.readlink(path)
-        elif path.is_dir():
-            found[relative] = "dir"
-        else:
-            found[relative] = f"{oct(path.stat().st_mode & 0o777)} {hashlib.sha256(path.read_bytes()).hexdigest()}"
-    return found
+from ..conftest import REFERENCE_DATE, tree
 
 
 def test_two_full_builds_of_the_same_input_are_identical_file_by_file(built_site, tmp_path, monkeypatch):
@@ -35,7 +21,7 @@ def test_two_full_builds_of_the_same_input_are_identical_file_by_file(built_site
     shutil.copytree(source, again, ignore=shutil.ignore_patterns("build", ".reti-adi-build"))
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")  # as the built_site fixture
     second = build(again, today=REFERENCE_DATE).out
-    first_tree, second_tree = tree(built_site), tree(second)
+    first_tree, second_tree = tree(built_site, modes=True), tree(second, modes=True)
     assert sum(1 for key in first_tree if key.startswith("pagefind/")) > 20
     assert [k for k in first_tree.keys() ^ second_tree.keys()] == []
     assert [k for k in first_tree if first_tree[k] != second_tree[k]] == []
@@ -67,11 +53,11 @@ def test_the_search_index_does_not_depend_on_the_order_the_filesystem_lists_page
         for staging, bundle in zip((forward, backward), raw):
             search_index.run_pagefind(staging, bundle, canonical=False)
         # Pagefind alone numbers pages in listing order: its word index differs
-        assert tree(raw[0]) != tree(raw[1])
+        assert tree(raw[0], modes=True) != tree(raw[1], modes=True)
         bundles = [tmp_path / "avanti", tmp_path / "indietro"]
         for staging, bundle in zip((forward, backward), bundles):
             search_index.run_pagefind(staging, bundle)
-        assert tree(bundles[0]) == tree(bundles[1])
+        assert tree(bundles[0], modes=True) == tree(bundles[1], modes=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -90,7 +76,7 @@ def test_the_nav_rendered_once_per_folder_gives_the_pages_material_alone_gives(b
     shutil.copytree(source, again, ignore=shutil.ignore_patterns("build", ".reti-adi-build"))
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")  # as the built_site fixture
     plain = build(again, today=REFERENCE_DATE).out
-    cached, material = tree(built_site), tree(plain)
+    cached, material = tree(built_site, modes=True), tree(plain, modes=True)
     pages = [k for k in cached if k.endswith(".html") and not k.startswith("pagefind/")]
     assert sum(1 for k in pages if k.startswith("servizi/")) > 40
     assert 'class="md-nav md-nav--primary"' in (plain / "servizi/emporio-solidale/index.html").read_text()
