@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 import yaml
 from yaml.constructor import SafeConstructor
+from yaml.events import (DocumentEndEvent, DocumentStartEvent, MappingEndEvent, MappingStartEvent, ScalarEvent,
+                         SequenceEndEvent, SequenceStartEvent, StreamEndEvent, StreamStartEvent)
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from reti_adi.catalogue import yaml_guard
@@ -137,9 +139,22 @@ def decode(raw: bytes, filename: str) -> tuple[str | None, Problem | None]:
 
 
 def parse(text: str, filename: str) -> ParsedYaml:
+    """One pass over the parser's events builds the data and checks the guard's bounds (see _EventBuilder);
+    a file that is anything but one clean document (an anchor, a bound exceeded, a syntax error, no
+    document, two documents) is read again by parse_composed, which words the problem."""
+    refused = yaml_guard.control_character_problem(text, filename)
+    if refused is not None:
+        return ParsedYaml(None, Positions(), [refused])
+    return _parse_events(text, filename) or parse_composed(text, filename, checked=True)
+
+
+def parse_composed(text: str, filename: str, checked: bool = False) -> ParsedYaml:
+    """The reference reading: the guard walks the events, then PyYAML composes the node graph and
+    _Builder reads it. Same result as parse() for every text (tests/catalogue/test_one_pass.py)."""
     positions = Positions()
     problems: list[Problem] = []
-    refused = yaml_guard.control_character_problem(text, filename) or yaml_guard.structure_problem(text, filename)
+    refused = (None if checked else yaml_guard.control_character_problem(text, filename)) or \
+        yaml_guard.structure_problem(text, filename)
     if refused is not None:
         return ParsedYaml(None, positions, [refused])
     loader = _Loader(text)
@@ -273,3 +288,191 @@ class _Builder:
                 return text
         self._problem(node, path, f"etichetta YAML «{tag}» non ammessa", "yaml.etichetta", found=tag)
         return text
+
+
+# --- one pass: data straight from the parser's events ---------------------------------------------------------
+
+class _Fallback(Exception):
+    """Not one clean document within the bounds: parse_composed reads the file and words the problem."""
+
+
+_MERGE = _TAG + "merge"
+_WILDCARD = tuple(_Loader.yaml_implicit_resolvers.get(None, []))
+_IMPLICIT = {first: tuple(resolvers) + _WILDCARD for first, resolvers in _Loader.yaml_implicit_resolvers.items()
+             if first is not None}
+"""PyYAML's implicit resolvers by first character, as Resolver.resolve walks them (the composer's tags)."""
+_ONE_PASS = not _Loader.yaml_path_resolvers  # path resolvers would make a tag depend on the node's place
+
+
+def _scalar_tag(event) -> str:
+    """The tag PyYAML's composer gives a scalar (Resolver.resolve for an untagged plain one)."""
+    tag = event.tag
+    if tag is None or tag == "!":
+        if not event.implicit[0]:
+            return _STR
+        value = event.value
+        for tag, regexp in _IMPLICIT.get(value[:1], _WILDCARD):
+            if regexp.match(value):
+                return tag
+        return _STR
+    return tag
+
+
+def _parse_events(text: str, filename: str) -> ParsedYaml | None:
+    if not _ONE_PASS:  # pragma: no cover - a PyYAML configured with path resolvers
+        return None
+    parser = _Loader(text)
+    positions = Positions()
+    problems: list[Problem] = []
+    builder = _EventBuilder(filename, positions, problems, parser.get_event)
+    try:
+        next_event = parser.get_event
+        if type(next_event()) is not StreamStartEvent or type(next_event()) is not DocumentStartEvent:
+            raise _Fallback  # no document at all (an empty file): parse_composed words it
+        root = next_event()
+        data = builder.node(root, (), 0)
+        if type(next_event()) is not DocumentEndEvent or type(next_event()) is not StreamEndEvent:
+            raise _Fallback  # a second document
+        if builder.values + 1 > yaml_guard.MAX_VALUES:
+            raise _Fallback  # counted at the end: the file's size already bounds the work
+    except (_Fallback, yaml.YAMLError):
+        return None
+    finally:
+        parser.dispose()
+    if not isinstance(data, dict):
+        kind = "un elenco" if type(root) is SequenceStartEvent else "un valore singolo"
+        problems.append(Problem(filename, root.start_mark.line + 1, root.start_mark.column + 1, "",
+                                f"il file contiene {kind}, non una mappa di campi",
+                                "file.non-mappa", found=kind, expected="una mappa (campo: valore)"))
+        return ParsedYaml(None, positions, problems)
+    return ParsedYaml(data, positions, problems, builder.strings)
+
+
+class _EventBuilder(_Builder):
+    """_Builder's reading, from the events instead of composed nodes, with yaml_guard's bounds checked on
+    every event (an anchor or alias, more than MAX_VALUES values, MAX_ITEMS entries, MAX_DEPTH levels):
+    any of them, wherever in the stream, sends the file to parse_composed, so problems stay the guard's."""
+
+    __slots__ = ("next_event", "values")
+
+    def __init__(self, filename: str, positions: Positions, problems: list[Problem], next_event):
+        super().__init__(filename, positions, problems)
+        self.next_event = next_event
+        self.values = 0
+        """Node events below the root (keys included), as the guard counts values."""
+
+    def node(self, event, path: Path, depth: int):
+        if event.anchor is not None:  # an anchor, or an alias (an AliasEvent's anchor is its name)
+            raise _Fallback
+        mark = event.start_mark
+        self.positions.values[path] = (mark.line + 1, mark.column + 1)
+        kind = type(event)
+        if kind is ScalarEvent:
+            return self._scalar_event(event, path)
+        if kind is MappingStartEvent:
+            return self._mapping_events(event, path, depth)
+        if kind is not SequenceStartEvent:
+            raise _Fallback  # pragma: no cover - an alias has an anchor
+        if depth >= yaml_guard.MAX_DEPTH:
+            raise _Fallback
+        if event.tag not in (None, "!", _SEQ):
+            self._problem(event, path, f"etichetta YAML «{event.tag}» non ammessa", "yaml.etichetta")
+        items: list = []
+        next_event = self.next_event
+        while True:
+            child = next_event()
+            if type(child) is SequenceEndEvent:
+                self.values += len(items)
+                return items
+            if len(items) >= yaml_guard.MAX_ITEMS:
+                raise _Fallback
+            items.append(self.node(child, path + (len(items),), depth + 1))
+
+    def _scalar_event(self, event, path: Path):
+        tag = _scalar_tag(event)
+        if tag == _STR:
+            self.strings.append((path, event.value))
+            return event.value
+        if tag == _NULL:
+            return None
+        return self._scalar(ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style), path)
+
+    def _mapping_events(self, event, path: Path, depth: int) -> dict:
+        if depth >= yaml_guard.MAX_DEPTH:
+            raise _Fallback
+        if event.tag not in (None, "!", _MAP):
+            self._problem(event, path, f"etichetta YAML «{event.tag}» non ammessa", "yaml.etichetta")
+        result: dict = {}
+        entries = 0  # keys and values, as the guard counts a map's entries
+        positions, keys, strings = self.positions.values, self.positions.keys, self.strings
+        next_event = self.next_event
+        while True:
+            key = next_event()
+            kind = type(key)
+            if kind is MappingEndEvent:
+                self.values += entries
+                return result
+            entries += 2
+            if entries > 2 * yaml_guard.MAX_ITEMS + 1 or key.anchor is not None:
+                raise _Fallback
+            if kind is ScalarEvent:
+                tag = _scalar_tag(key)
+            else:
+                tag = key.tag if key.tag not in (None, "!") else None
+                self._skip_open(key, depth + 1)
+            value = next_event()
+            if tag == _MERGE:
+                self._problem(key, path, "la chiave di unione «<<» non è ammessa: scrivi i campi per esteso",
+                              "yaml.unione")
+                self._skip(value, depth + 1)
+                continue
+            if kind is not ScalarEvent:
+                self._problem(key, path, "una chiave deve essere un nome di campo, non una struttura",
+                              "yaml.chiave-complessa")
+                self._skip(value, depth + 1)
+                continue
+            name = key.value
+            child = path + (name,)
+            if name in result:
+                first = keys.get(child, (None, None))[0]
+                self._problem(key, child,
+                              f"il campo «{name}» compare più volte (prima alla riga {first}): "
+                              "YAML terrebbe solo l'ultimo valore",
+                              "yaml.chiave-duplicata", found=name, expected="ogni campo una sola volta")
+                self._skip(value, depth + 1)
+                continue
+            mark = key.start_mark
+            keys[child] = (mark.line + 1, mark.column + 1)
+            if type(value) is ScalarEvent and value.anchor is None:  # most values: no call for them
+                mark = value.start_mark
+                positions[child] = (mark.line + 1, mark.column + 1)
+                if value.tag is None and value.implicit[0] and value.value[:1] not in _IMPLICIT:
+                    strings.append((child, value.value))
+                    result[name] = value.value
+                else:
+                    result[name] = self._scalar_event(value, child)
+            else:
+                result[name] = self.node(value, child, depth + 1)
+
+    def _skip(self, event, depth: int) -> None:
+        """A node nobody reads (the value of a repeated key...): only the guard's checks."""
+        if event.anchor is not None:
+            raise _Fallback
+        if type(event) in (SequenceStartEvent, MappingStartEvent):
+            self._skip_open(event, depth)
+
+    def _skip_open(self, event, depth: int) -> None:
+        """The rest of a collection whose start event was counted."""
+        if depth >= yaml_guard.MAX_DEPTH or event.anchor is not None:
+            raise _Fallback
+        step = 2 if type(event) is SequenceStartEvent else 1
+        entries = 0
+        while True:
+            child = self.next_event()
+            if type(child) in (SequenceEndEvent, MappingEndEvent):
+                self.values += entries // step
+                return
+            entries += step
+            if entries > 2 * yaml_guard.MAX_ITEMS:
+                raise _Fallback
+            self._skip(child, depth + 1)
