@@ -38,10 +38,27 @@ _NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U0001
 
 
 def read_bounded(path) -> bytes:
-    """At most one byte more than a catalogue file may hold, never through a symbolic link."""
+    """At most one byte more than a catalogue file may hold, never through a symbolic link.
+
+    One read of the size fstat gives (plus one byte, to see a file over the limit or one that grew),
+    then reads on until the end or the limit: no buffered file object, no 512 KB buffer per file."""
     descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
-    with os.fdopen(descriptor, "rb") as handle:
-        return handle.read(MAX_FILE_BYTES + 1)
+    try:
+        wanted = min(os.fstat(descriptor).st_size, MAX_FILE_BYTES) + 1
+        data = os.read(descriptor, wanted)
+        if data and len(data) <= MAX_FILE_BYTES:
+            parts, total = [data], len(data)
+            while total <= MAX_FILE_BYTES:
+                more = os.read(descriptor, MAX_FILE_BYTES + 1 - total)
+                if not more:
+                    break
+                parts.append(more)
+                total += len(more)
+            if len(parts) > 1:
+                data = b"".join(parts)
+        return data
+    finally:
+        os.close(descriptor)
 
 
 def size_problem(size: int, filename: str) -> Problem | None:

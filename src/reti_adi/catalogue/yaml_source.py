@@ -302,6 +302,10 @@ _IMPLICIT = {first: tuple(resolvers) + _WILDCARD for first, resolvers in _Loader
              if first is not None}
 """PyYAML's implicit resolvers by first character, as Resolver.resolve walks them (the composer's tags)."""
 _ONE_PASS = not _Loader.yaml_path_resolvers  # path resolvers would make a tag depend on the node's place
+try:  # libyaml's parser alone: events only, no constructor or resolver to set up per file
+    from yaml.cyaml import CParser as _EventParser
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    _EventParser = _Loader
 
 
 def _scalar_tag(event) -> str:
@@ -321,7 +325,7 @@ def _scalar_tag(event) -> str:
 def _parse_events(text: str, filename: str) -> ParsedYaml | None:
     if not _ONE_PASS:  # pragma: no cover - a PyYAML configured with path resolvers
         return None
-    parser = _Loader(text)
+    parser = _EventParser(text)
     positions = Positions()
     problems: list[Problem] = []
     builder = _EventBuilder(filename, positions, problems, parser.get_event)
