@@ -130,6 +130,30 @@ def test_an_edit_keeping_size_and_mtime_with_the_stat_shortcut_on(warmed, monkey
     assert warm(warmed) == cold(warmed)
 
 
+@pytest.mark.parametrize("column, value", [("problemi", b"[]"), ("scheda", "v:un-altro-id"), ("controllo", b"x" * 16),
+                                           ("impronta", b"0" * 16), ("visto", 2 ** 62)])
+def test_a_damaged_entry_of_a_file_trusted_by_its_lstat_is_still_a_miss(warmed, monkeypatch, column, value):
+    """The stat shortcut skips reading the file, never checking its entry: one that does not check out
+    (here: emptied of the file's own error, or pointing at another record) is read and judged again."""
+    from ..catalogue.test_cache import tamper
+
+    monkeypatch.setattr(cache_module, "SETTLED_NS", 0)
+    edit(warmed, SERVICE, "tipologia: e", "tipologia: z")
+    expected = cold(warmed)
+    assert "schema.literal_error" in {p.rule for p in expected}
+    warm(warmed)  # records the verdict and the lstat of every file, now trusted
+    hashed: list[str] = []  # files read and hashed (get) or parsed (put) by the loader
+    for name in ("get", "put"):
+        original = getattr(cache_module.CheckCache, name)
+        monkeypatch.setattr(cache_module.CheckCache, name, lambda self, *args, _original=original, **kwargs: (
+            hashed.append(args[0]), _original(self, *args, **kwargs))[1])
+    assert warm(warmed) == expected and hashed == []  # trusted: no file is read to be hashed
+    tamper(warmed, "voce", column, value, f"percorso = '{SERVICE}'")
+    assert warm(warmed) == expected
+    assert hashed == [SERVICE] or hashed == [SERVICE, SERVICE]  # the damaged entry's file, read again
+    assert warm(warmed) == expected
+
+
 def test_a_file_changed_just_before_it_was_hashed_is_hashed_again(catalogue_copy):
     """git's «racy» rule: a signature taken less than SETTLED_NS after the file changed is not trusted."""
     warm(catalogue_copy)

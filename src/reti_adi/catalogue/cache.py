@@ -213,6 +213,15 @@ def reads_digest(found: list[str]) -> bytes:
     return hashlib.blake2b("\n".join(found).encode("utf-8", "surrogateescape"), digest_size=16).digest()
 
 
+def _settled(entry: tuple, status: os.stat_result) -> bool:
+    """The file's lstat is the one recorded when it was hashed, and both its times were SETTLED_NS older
+    than that moment (see the module docstring): its bytes are the ones hashed."""
+    digest, recorded, seen = entry[0], entry[1], entry[2]
+    return (recorded.__class__ is str and seen.__class__ is int and digest.__class__ is bytes
+            and max(status.st_mtime_ns, status.st_ctime_ns) <= seen - SETTLED_NS
+            and recorded == signature(status))
+
+
 # --- the store ---------------------------------------------------------------------------------------------
 
 def _open(path: Path, create: bool) -> sqlite3.Connection | None:
@@ -273,11 +282,11 @@ class CheckCache:
             rows = connection.execute(
                 "SELECT percorso, tipo, impronta, firma, visto, scheda, problemi, controllo FROM voce "
                 "WHERE length(problemi) + length(scheda) <= ?", (MAX_ENTRY_BYTES,))
-            self.entries = {(relative, kind): entry for relative, kind, *entry in rows}
+            self.entries = {row[:2]: row[2:] for row in rows}
             rows = connection.execute(
                 "SELECT regola, percorso, chiave, tipi, stato_tipi, letture, trovato, problemi, controllo FROM esito "
                 "WHERE length(tipi) + length(letture) + length(problemi) <= ?", (MAX_ENTRY_BYTES,))
-            self.results = {(rule, relative): entry for rule, relative, *entry in rows}
+            self.results = {row[:2]: row[2:] for row in rows}
         except (sqlite3.Error, ValueError):
             self.entries, self.results = {}, {}
             self.valid_store = False
@@ -290,14 +299,26 @@ class CheckCache:
         """The recorded digest of a file whose lstat is the one recorded and settled (see the module
         docstring), so the file need not be read; None means: read it and hash it."""
         entry = self.entries.get((relative, kind))
-        if entry is None or status is None:
+        return entry[0] if entry is not None and status is not None and _settled(entry, status) else None
+
+    def settled_summary(self, relative: str, kind: str, status: os.stat_result | None
+                        ) -> tuple[bytes, FileSummary] | None:
+        """settled_digest and get(settled=True) in one look-up: the hot path of a re-check, once per file.
+        None: the file is to be read and hashed (not settled, or an entry that does not check out)."""
+        key = (relative, kind)
+        entry = self.entries.get(key)
+        if entry is None or status is None or not _settled(entry, status):
             return None
-        digest, recorded, seen = entry[0], entry[1], entry[2]
-        if (not isinstance(recorded, str) or not isinstance(seen, int) or isinstance(seen, bool)
-                or recorded != signature(status)
-                or max(status.st_mtime_ns, status.st_ctime_ns) > seen - SETTLED_NS):
+        digest, recorded, seen, record, problems, checksum = entry
+        try:
+            if checksum != _file_checksum(digest, recorded, seen, record, problems):
+                return None
+            record_id, partial = _decode_record(record)
+            summary = FileSummary(record_id, partial, [] if problems == b"[]" else _decode_problems(problems))
+        except (ValueError, TypeError, RecursionError, OverflowError):
             return None
-        return digest if isinstance(digest, bytes) else None
+        self.fresh[key] = entry
+        return digest, summary
 
     def has(self, relative: str, kind: str) -> bool:
         """Is there an entry for this file at all (if not, it need not be hashed before parsing)?"""
@@ -349,7 +370,8 @@ class CheckCache:
         try:
             if entry[6] != _result_checksum(*entry[:6]):
                 raise Malformed("controllo")
-            return StoredResult(entry[1], entry[2], entry[3], entry[4], _decode_problems(entry[5]))
+            return StoredResult(entry[1], entry[2], entry[3], entry[4],
+                                [] if entry[5] == b"[]" else _decode_problems(entry[5]))
         except (ValueError, TypeError, RecursionError, OverflowError):
             return None
 

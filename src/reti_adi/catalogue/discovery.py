@@ -103,11 +103,16 @@ class _Scanner:
                             "i file che contiene non sono stati controllati", "file.cartella",
                             "una cartella leggibile")
                 continue
+            stats = self.discovery.stats
             for item in entries:
                 try:
                     status = item.stat(follow_symlinks=False)
                 except OSError:
                     continue  # removed while scanning
+                if stat.S_ISREG(status.st_mode) and item.name.endswith(YAML_SUFFIXES):  # nearly every entry
+                    found.append(item.path)
+                    stats[item.path] = status
+                    continue
                 what = self.entry(item.path, item.name, status.st_mode)
                 if what == "dir":
                     stack.append(item.path)

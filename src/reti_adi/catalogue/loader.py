@@ -185,14 +185,14 @@ def _load_catalogue(root: Path, cache, jobs: int | None) -> Catalogue:
         if cache is not None:
             status = discovery.stats.get(path)
             summary = None
-            digest = cache.settled_digest(relative, kind.name, status)
-            if digest is not None:
-                summary = cache.get(relative, kind.name, digest, status, settled=True)
-            if summary is None and cache.has(relative, kind.name):
+            hit = cache.settled_summary(relative, kind.name, status)
+            if hit is not None:
+                digest, summary = hit
+            elif cache.has(relative, kind.name):
                 raw = read_bounded(path)
                 digest = content_digest(raw)
                 summary = cache.get(relative, kind.name, digest, status)
-            elif summary is None:
+            else:
                 digest = None  # nothing cached for this file: the worker hashes what it reads
             digests[index] = digest
             if summary is not None:
@@ -214,24 +214,28 @@ def _load_catalogue(root: Path, cache, jobs: int | None) -> Catalogue:
             summary = FileSummary(None if record is None else record.id, record is not None and record.partial,
                                   problems)
             cache.put(relatives[index], kind.name, digest, discovery.stats.get(path), summary)
-    holders: dict[tuple[str, str], list[LoadedRecord]] = {}
+    first_holder: dict[tuple[str, str], LoadedRecord] = {}
+    shared: dict[tuple[str, str], list[LoadedRecord]] = {}  # ids declared by more than one file
+    catalogue.files += len(found)
     for (kind, _), (record, problems) in zip(found, results):
-        catalogue.files += 1
-        catalogue.problems.extend(problems)
+        if problems:
+            catalogue.problems.extend(problems)
         if record is None:
             continue
         if kind.single_file:
             if not record.partial:
                 catalogue.meta = record
             continue
-        holders.setdefault((kind.name, record.id), []).append(record)
+        holder = (kind.name, record.id)
+        first = first_holder.setdefault(holder, record)
+        if first is not record:
+            shared.setdefault(holder, [first]).append(record)
         if record.partial:
             catalogue.partial.setdefault(kind.name, {}).setdefault(record.id, record)
         else:
             catalogue.of(kind.name).setdefault(record.id, record)
-    for (kind_name, record_id), records in holders.items():
-        if len(records) > 1:
-            catalogue.problems.extend(_duplicate_id_problems(kinds_module.KIND_BY_NAME[kind_name], records))
+    for (kind_name, record_id), records in shared.items():
+        catalogue.problems.extend(_duplicate_id_problems(kinds_module.KIND_BY_NAME[kind_name], records))
     return catalogue
 
 

@@ -151,12 +151,6 @@ def _overrides_digest(root) -> str:
     return digest.hexdigest()
 
 
-def _result_key(record: LoadedRecord, today: date) -> bytes:
-    """The record's bytes and the reference date (the rule and the file are the row's own key; id and
-    validity follow from the bytes)."""
-    return record.digest + today.isoformat().encode()
-
-
 MANY = 200
 """From this many records to run again, their files are read in one parallel batch first."""
 
@@ -185,12 +179,16 @@ def _run_record_rule(rule: RecordRule, catalogue: Catalogue, today: date, cache,
     outcomes: list[list[Problem] | None] = []
     records = rule.records(catalogue)
     keys: list[bytes | None] = []
+    # a result's key: the record's bytes and the reference date (the rule and the file are the row's own
+    # key; id and validity follow from the bytes)
+    day = today.isoformat().encode()
+    name, stored_result, keep = rule.name, cache.rule_result, cache.keep_rule_result
     for record in records:
-        key = None if record.digest is None else _result_key(record, today)
+        key = None if record.digest is None else record.digest + day
         keys.append(key)
-        stored = None if key is None else cache.rule_result(rule.name, record.file, key)
+        stored = None if key is None else stored_result(name, record.file, key)
         if stored is not None and _reusable(stored, fingerprints):
-            cache.keep_rule_result(rule.name, record.file)
+            keep(name, record.file)
             outcomes.append(stored.problems)
             continue
         outcomes.append(None)
