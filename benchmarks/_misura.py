@@ -47,7 +47,10 @@ def main() -> None:
     elif step == "zensical":
         import subprocess
 
-        subprocess.run(["zensical", "build", "-f", str(root / "mkdocs.yml")], check=True, capture_output=True)
+        proc = subprocess.run(["zensical", "build", "-f", str(root / "mkdocs.yml")], capture_output=True, text=True)
+        if proc.returncode != 0:  # keep Zensical's own words: the last lines of its stderr explain the failure
+            sys.stderr.write("\n".join(proc.stderr.strip().splitlines()[-20:]) + "\n")
+            sys.exit(f"zensical build è uscito con {proc.returncode}")
     else:
         sys.exit(f"passo sconosciuto: {step}")
     seconds = time.perf_counter() - started

@@ -171,7 +171,9 @@ def baseline_docs(catalogue_root: Path, target: Path, only_services: bool = Fals
         count += 1
     with catalogue_or_default(catalogue_root, "mkdocs.yml").open(encoding="utf-8") as handle:
         config = yaml_load(handle) or {}
-    config.update(docs_dir=str(docs), site_dir=str(target / "site"), plugins=["search"])
+    # Relative to the config file (mkdocs resolves them the same way): Zensical 0.0.73 panics on an absolute
+    # docs_dir («invariant: Id(Format(Path(RootDir)))», zensical/zensical#379) and exits 1
+    config.update(docs_dir="docs", site_dir="site", plugins=["search"])
     config.pop("hooks", None)
     config.setdefault("theme", {}).pop("custom_dir", None)
     if only_services:
@@ -264,7 +266,7 @@ def run_size(services: int, workdir: Path, baseline_timeout: float, reuse: bool 
                 result = measure(step, str(base_dir), timeout=baseline_timeout)
             except RuntimeError as exc:  # a failed reference is reported, it does not end the benchmark
                 figures["baseline"][name] = {"pagine": pages, "secondi": None, "interrotto_dopo_s": None,
-                                             "errore": str(exc)[-300:]}
+                                             "errore": str(exc)[-1500:]}
                 shutil.rmtree(base_dir, ignore_errors=True)
                 continue
             entry = {"pagine": pages, "secondi": result.get("secondi"),
@@ -370,7 +372,9 @@ def report(figures: dict) -> str:
               "zensical": "Zensical, stesse pagine"}
     for name, base in (figures.get("baseline") or {}).items():
         if base.get("errore"):
-            lines.append(f"- baseline {labels[name]} ({base['pagine']} pagine): non riuscita, {base['errore'][-160:]}")
+            tail = [line for line in base["errore"].splitlines() if line.strip()][-6:]
+            lines.append(f"- baseline {labels[name]} ({base['pagine']} pagine): non riuscita; ultime righe:\n    "
+                         + "\n    ".join(tail))
             continue
         if base["secondi"] is None:  # an interrupted run gives no ratio, only a lower bound on the baseline
             lines.append(f"- baseline {labels[name]} ({base['pagine']} pagine): interrotta dopo "
