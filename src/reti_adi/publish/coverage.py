@@ -10,6 +10,7 @@ area is never claimed without the catalogue saying so.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from reti_adi.catalogue.records import Catalogue
@@ -76,8 +77,8 @@ class AmbitoCoverage:
         return sum(1 for row in self.tipologie.values() for cell in row.values() if cell.stato != "coperto")
 
 
-def reach(catalogue: Catalogue, servizio, ambito_comuni: list[str]) -> Reach:
-    members = set(ambito_comuni)
+def reach(servizio, ambito_comuni: list[str], members: set[str]) -> Reach:
+    """members: the same comuni as a set."""
     seats = sorted({sede.comune for sede in servizio.sedi if sede.comune in members})
     listed = ambito_comuni if servizio.comuni is None else [c for c in servizio.comuni if c in members]
     served = set(listed) | set(seats)  # once, not once per comune: an ambito may have hundreds
@@ -86,17 +87,16 @@ def reach(catalogue: Catalogue, servizio, ambito_comuni: list[str]) -> Reach:
                  servizio.comuni is None, seats, reached)
 
 
-def ambito_coverage(catalogue: Catalogue, ambito) -> AmbitoCoverage:
+def _ambito_coverage(ambito, services: list) -> AmbitoCoverage:
     codes = list(ambito.comuni)
     tipologie = {c: {t: Cell() for t in TIPOLOGIE_ART7} for c in codes}
     aree = {c: {a: Cell() for a in AREE} for c in codes}
     reaches = []
-    services = sorted((r.model for r in catalogue.of("servizio").values() if r.model.ambito == ambito.id),
-                      key=lambda s: (s.denominazione.casefold(), s.id))
-    for servizio in services:
+    members = set(codes)
+    for servizio in sorted(services, key=lambda s: (s.denominazione.casefold(), s.id)):
         if servizio.stato == "cessato" or servizio.tipologia not in TIPOLOGIE_ART7:
             continue
-        found = reach(catalogue, servizio, codes)
+        found = reach(servizio, codes, members)
         reaches.append(found)
         for code in found.comuni_raggiunti:
             tipologie[code][servizio.tipologia].add(servizio.stato, servizio.id)
@@ -105,10 +105,31 @@ def ambito_coverage(catalogue: Catalogue, ambito) -> AmbitoCoverage:
     return AmbitoCoverage(ambito.id, codes, tipologie, aree, reaches)
 
 
+_LAST: list = []
+"""The last (catalogue, coverage): API, data package, pages and DOCX of one build share one computation
+(each ambito used to scan every service: 600 × 10,000 at national scale, several times per build)."""
+
+
 def coverage(catalogue: Catalogue) -> dict[str, AmbitoCoverage]:
-    """Ambito id -> its coverage, in id order."""
-    return {r.id: ambito_coverage(catalogue, r.model)
-            for r in sorted(catalogue.of("ambito").values(), key=lambda r: r.id)}
+    """Ambito id -> its coverage, in id order. Read-only: every caller of one build shares it."""
+    if _LAST and _LAST[0] is catalogue:
+        return _LAST[1]
+    services: dict[str, list] = defaultdict(list)
+    for record in catalogue.of("servizio").values():
+        services[record.model.ambito].append(record.model)
+    found = {r.id: _ambito_coverage(r.model, services.get(r.id, []))
+             for r in sorted(catalogue.of("ambito").values(), key=lambda r: r.id)}
+    _LAST[:] = [catalogue, found]
+    return found
+
+
+def ambito_coverage(catalogue: Catalogue, ambito) -> AmbitoCoverage:
+    """One ambito's coverage, from the catalogue's shared computation."""
+    found = coverage(catalogue).get(ambito.id)
+    if found is not None and found.comuni == list(ambito.comuni):
+        return found
+    return _ambito_coverage(ambito, [r.model for r in catalogue.of("servizio").values()
+                                     if r.model.ambito == ambito.id])
 
 
 def comune_name(code: str) -> str:
