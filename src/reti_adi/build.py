@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from reti_adi.catalogue.discovery import discover
 from reti_adi.catalogue.records import Catalogue
@@ -19,6 +19,7 @@ from reti_adi.check import load_and_check
 from reti_adi.publish.api import API_DIR, ApiPublication, build_api, id_reuse_problems, namespace_problems
 from reti_adi.publish.context import BuildContext, make_context
 from reti_adi.publish.datapackage import DATA_DIR, build_datapackage
+from reti_adi.publish.files import write_files
 from reti_adi.publish.identity import catalogue_namespace
 from reti_adi.publish.output_dir import BuildLocked, OutputDir
 from reti_adi.publish.previous import PreviousAbsent, PreviousError, PreviousPublication, load_previous
@@ -64,39 +65,16 @@ class BuildState:
 Step = Callable[[BuildState], None]
 
 
-def safe_relative(relative: str) -> PurePosixPath:
-    """A relative path that stays inside its base: the last guard before anything is written."""
-    path = PurePosixPath(relative)
-    if path.is_absolute() or "\\" in relative or any(part in ("", ".", "..") for part in relative.split("/")):
-        raise ValueError(f"percorso di pubblicazione non valido: {relative[:120]!r}")
-    return path
-
-
-def write_files(base: Path, files: dict[str, bytes]) -> None:
-    made: set[Path] = set()
-    for relative, content in files.items():
-        path = base / safe_relative(relative)
-        if path.parent not in made:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            made.add(path.parent)
-        path.write_bytes(content)
-
-
 def step_api(state: BuildState) -> None:
     state.api = build_api(state.catalogue, state.context, state.previous)
     write_files(state.staging / API_DIR, state.api.files)
 
 
 def step_documents(state: BuildState) -> None:
-    from reti_adi.publish.docx import protocol_docx
-    from reti_adi.publish.protocols import docx_path
+    from reti_adi.catalogue.loader import default_jobs
+    from reti_adi.publish.documents import write_documents
 
-    write_files(state.staging, {docx_path(p.id): protocol_docx(p, state.catalogue, state.context)
-                                for p in state.api.protocols.protocolli.values()})
-    from reti_adi.publish.planning_docx import docx_path as planning_path, planning_docx
-
-    write_files(state.staging, {planning_path(a): planning_docx(state.catalogue, a, state.context)
-                                for a in sorted(state.catalogue.of("ambito"))})
+    write_documents(state.catalogue, state.context, state.api.protocols, state.staging, default_jobs())
 
 
 def step_datapackage(state: BuildState) -> None:

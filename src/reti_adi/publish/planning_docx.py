@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import io
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -18,7 +17,7 @@ from reti_adi.catalogue.vocabularies import vocabulary
 from reti_adi.publish.context import BuildContext
 from reti_adi.publish.coverage import STATI_COPERTURA, TIPOLOGIE_ART7, ambito_coverage, comune_name
 from reti_adi.publish.demand import build_demand, comune_label, voce_label
-from reti_adi.publish.docx import reproducible
+from reti_adi.publish.docx import docx_bytes
 
 RISERVATO = "riservato"
 
@@ -153,6 +152,4 @@ def planning_docx(catalogue: Catalogue, ambito_id: str, ctx: BuildContext) -> by
     props.author = props.last_modified_by = "reti-adi"
     props.created = props.modified = props.last_printed = generated
     props.revision = 1
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return reproducible(buffer.getvalue())
+    return docx_bytes(doc)

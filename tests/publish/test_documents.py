@@ -1,0 +1,88 @@
+"""The build's Word documents: written once-compressed with fixed timestamps, and the same bytes whether
+one process writes them or several."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import date
+
+import pytest
+from docx import Document
+
+from reti_adi.catalogue.discovery import discover
+from reti_adi.check import load_and_check
+from reti_adi.publish import documents
+from reti_adi.publish.api import build_api
+from reti_adi.publish.context import make_context
+from reti_adi.publish.docx import ZIP_EPOCH, docx_bytes, reproducible
+from reti_adi.publish.forked import ForkedError, run_forked
+from tests.conftest import tree
+
+
+def sample_document():
+    doc = Document()
+    doc.add_heading("Rapporto – prova", level=0)
+    doc.add_paragraph("Testo con accenti: è, à, ù.")
+    table = doc.add_table(rows=2, cols=2)
+    table.cell(1, 1).text = "cella"
+    return doc
+
+
+def test_the_document_is_the_one_saved_and_rewritten_with_fixed_times():
+    saved = io.BytesIO()
+    sample_document().save(saved)
+    written = docx_bytes(sample_document())
+    assert written == reproducible(saved.getvalue())
+    entries = zipfile.ZipFile(io.BytesIO(written)).infolist()
+    assert entries and {e.date_time for e in entries} == {ZIP_EPOCH}
+    assert "word/document.xml" in {e.filename for e in entries}
+
+
+def test_without_python_docx_s_writer_steps_it_saves_and_rewrites(monkeypatch):
+    from reti_adi.publish import docx
+
+    expected = docx_bytes(sample_document())
+    monkeypatch.setattr(docx, "_package_writer", lambda: None)
+    assert docx_bytes(sample_document()) == expected
+
+
+@pytest.fixture
+def published(demand_copy):
+    catalogue, result = load_and_check(demand_copy, date(2026, 6, 1))
+    assert result.ok
+    ctx = make_context(catalogue, [p for _, p in discover(demand_copy)], reference_date=result.today)
+    return catalogue, ctx, build_api(catalogue, ctx, None).protocols
+
+
+def test_several_processes_write_the_same_documents_as_one(published, tmp_path, monkeypatch):
+    catalogue, ctx, protocols = published
+    assert documents.write_documents(catalogue, ctx, protocols, tmp_path / "uno", processes=1) >= 2
+    monkeypatch.setattr(documents, "MIN_PER_PROCESS", 1)
+    count = documents.write_documents(catalogue, ctx, protocols, tmp_path / "due", processes=2)
+    assert count == len(documents.document_jobs(catalogue, protocols))
+    one, two = tree(tmp_path / "uno"), tree(tmp_path / "due")
+    assert one == two and any(name.endswith(".docx") for name in one)
+
+
+def _fail_on(value):
+    if value == 2:
+        raise ValueError("documento non scrivibile")
+    return value * 10
+
+
+def test_a_failing_process_stops_the_step_with_its_message():
+    assert run_forked(_fail_on, [(1,), (3,)], "la prova") == [10, 30]
+    with pytest.raises(ForkedError, match="(?s)la prova non è riuscita.*documento non scrivibile"):
+        run_forked(_fail_on, [(1,), (2,)], "la prova")
+
+
+def _die(value):
+    import os
+
+    os._exit(3)
+
+
+def test_a_process_that_dies_silently_is_an_error_too():
+    with pytest.raises(ForkedError, match="terminato"):
+        run_forked(_die, [(1,)], "la prova")
