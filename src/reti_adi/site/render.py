@@ -38,14 +38,19 @@ def text_html(text: str | None) -> Markup:
     return Markup(_plain_text().render(text))
 
 
+def up_to_root(page: str) -> str:
+    """From a page's directory URL back to the site root: every link of a page depends on it alone."""
+    source = page.strip("/")
+    return "../" * (source.count("/") + 1) if source else ""
+
+
 def relative_url(from_page: str, to_page: str) -> str:
     """Link between two site paths with directory URLs: «servizi/x/» -> «enti/y/» is «../../enti/y/».
 
     Every page URL is a directory, so going up once per segment of the source always works;
     this runs for every link of every page, hence no os.path.relpath.
     """
-    source = from_page.strip("/")
-    up = "../" * (source.count("/") + 1) if source else ""
+    up = up_to_root(from_page)
     target = to_page.lstrip("/")
     if not target:
         return up or "./"

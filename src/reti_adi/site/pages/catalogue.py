@@ -14,6 +14,7 @@ from reti_adi.publish import api_models as m
 from reti_adi.publish.context import BuildContext
 from reti_adi.site.jsonld import government_service
 from reti_adi.site.pages.contacts import contact_card
+from reti_adi.site.pages.listing import ServiceListing
 from reti_adi.site.pages.report import ReportChannels, report_channels
 from reti_adi.site.pages.sedi import sedi_section
 from reti_adi.site.pages.common import (Section, by_name, data_it, fragment, page_env, title_json,
@@ -43,8 +44,12 @@ class PageWriter:
         self.pages: dict[str, str] = {}
         self.env = page_env()
 
+    def wanted(self, path: str) -> bool:
+        """Whether this writer renders the page: ask before computing what only that page needs."""
+        return self.select is None or self.select(path)
+
     def render(self, path: str, template: str, **values) -> None:
-        if self.select is not None and not self.select(path):
+        if not self.wanted(path):
             return
         url = path.removesuffix(".md").removesuffix("index").rstrip("/") + "/" if path != "index.md" else ""
         page = "" if url == "/" else url
@@ -53,7 +58,11 @@ class PageWriter:
     def lista(self, path: str, title: str, sections: list[Section], intro: Markup | None = None,
               show_ambito: bool = False) -> None:
         self.render(path, "lista.html.j2", title=title, title_json=title_json(title), intro=intro, sections=sections,
-                    show_ambito=show_ambito, essentials=self.essentials)
+                    show_ambito=show_ambito, listing=self.listing)
+
+    @cached_property
+    def listing(self) -> ServiceListing:
+        return ServiceListing(self.env, self.essentials)
 
     @cached_property
     def essentials(self) -> dict[str, Essentials]:
@@ -89,6 +98,8 @@ class PageWriter:
     def services(self) -> None:
         default = report_channels(self.catalogue)
         for s in self.details.values():
+            if not self.wanted(f"servizi/{s.id}.md"):
+                continue
             channel = self.ctx.report_channel(s.id)  # a portal's service: its source's channel and local id
             channels, reported = (ReportChannels(channel[0], channel[1]), channel[2]) if channel else (default, s.id)
             self.render(f"servizi/{s.id}.md", "servizio.html.j2", s=s, title_json=title_json(s.denominazione),
