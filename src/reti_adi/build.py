@@ -60,13 +60,23 @@ class BuildState:
     timings: dict[str, float] = field(default_factory=dict)
     discard: Callable[[Path], None] | None = None
     """Takes a finished work folder away (deleted while later steps run); None: delete it at once."""
+    protocols: object | None = None
+    """The protocols' publication when a step needs it before the API (the documents)."""
+    background: list = field(default_factory=list)
+    """Work started by a step and waited for by a later one (publish/forked.py ForkedJob)."""
+
+    def cancel_background(self) -> None:
+        """The build failed: stop what runs beside it (what it writes goes with the staging folder)."""
+        for job in self.background:
+            job.cancel()
+        self.background.clear()
 
 
 Step = Callable[[BuildState], None]
 
 
 def step_api(state: BuildState) -> None:
-    state.api = build_api(state.catalogue, state.context, state.previous)
+    state.api = build_api(state.catalogue, state.context, state.previous, state.protocols)
     write_files(state.staging / API_DIR, state.api.files)
 
 
@@ -75,6 +85,20 @@ def step_documents(state: BuildState) -> None:
     from reti_adi.publish.documents import write_documents
 
     write_documents(state.catalogue, state.context, state.api.protocols, state.staging, default_jobs())
+
+
+def step_start_documents(state: BuildState) -> None:
+    """The documents in a child beside the rest of the build (they need only the catalogue and the protocols)."""
+    from reti_adi.publish.documents import start_documents
+    from reti_adi.publish.protocols import build_protocols
+
+    state.protocols = build_protocols(state.catalogue, state.context)
+    state.background.append(start_documents(state.catalogue, state.context, state.protocols, state.staging))
+
+
+def step_wait_documents(state: BuildState) -> None:
+    while state.background:
+        state.background.pop(0).results()
 
 
 def step_datapackage(state: BuildState) -> None:
@@ -211,10 +235,14 @@ def _build_locked(root: Path, target: OutputDir, previous, today, steps, stopwat
     sub_timings: dict[str, float] = {}
     state = BuildState(catalogue, context, previous_pub, target.staging(), timings=sub_timings,
                        discard=target.discard)
-    for name, step in steps if steps is not None else default_steps():
-        stopwatch.lap(name)
-        on_phase(name)
-        step(state)
+    try:
+        for name, step in steps if steps is not None else default_steps():
+            stopwatch.lap(name)
+            on_phase(name)
+            step(state)
+    except BaseException:
+        state.cancel_background()
+        raise
     stopwatch.lap("attesa_pulizia")  # work folders of the steps still being deleted
     target.wait_discarded()
     stopwatch.lap("scambio")
@@ -226,7 +254,10 @@ def _build_locked(root: Path, target: OutputDir, previous, today, steps, stopwat
 
 
 def default_steps() -> list[tuple[str, Step]]:
-    return DATA_STEPS[:1] + SITE_STEPS + DATA_STEPS[1:]
+    """The documents first, in the background (the single-core API and data steps leave a core idle), then
+    the API, the site and the data; the build waits for the documents before the swap."""
+    return ([("documenti", step_start_documents)] + DATA_STEPS[:1] + SITE_STEPS + DATA_STEPS[1:-1]
+            + [("attesa_documenti", step_wait_documents)])
 
 
 __all__ = ["BuildLocked", "BuildRefused", "BuildReport", "FirstPublicationRequired", "PreviousNotFound", "Problem",

@@ -86,3 +86,67 @@ def _die(value):
 def test_a_process_that_dies_silently_is_an_error_too():
     with pytest.raises(ForkedError, match="terminato"):
         run_forked(_die, [(1,)], "la prova")
+
+
+def _steps_with(*extra):
+    from reti_adi import build as build_module
+
+    return [("documenti", build_module.step_start_documents), ("api", build_module.step_api), *extra,
+            ("attesa_documenti", build_module.step_wait_documents)]
+
+
+def test_documents_written_in_the_background_are_the_ones_written_in_line(demand_copy, tmp_path, monkeypatch):
+    from reti_adi import build as build_module
+    from reti_adi.build import build
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")
+    inline = build(demand_copy, tmp_path / "in-linea", today=date(2026, 6, 1),
+                   steps=[("api", build_module.step_api), ("documenti", build_module.step_documents)]).out
+    background = build(demand_copy, tmp_path / "sfondo", today=date(2026, 6, 1), steps=_steps_with()).out
+    docs = {k: v for k, v in tree(inline).items() if k.startswith("documenti/")}
+    assert any(k.endswith(".docx") for k in docs)
+    assert docs == {k: v for k, v in tree(background).items() if k.startswith("documenti/")}
+
+
+def test_a_document_failing_in_the_background_publishes_nothing(demand_copy, tmp_path, monkeypatch):
+    from reti_adi.build import build
+    from reti_adi.publish import planning_docx
+
+    out = tmp_path / "build"
+    build(demand_copy, out, today=date(2026, 6, 1), steps=_steps_with())
+    before = tree(out)
+
+    def broken(*args):
+        raise RuntimeError("rapporto non scrivibile")
+
+    monkeypatch.setattr(planning_docx, "planning_docx", broken)  # the child is forked with it
+    with pytest.raises(ForkedError, match="(?s)la scrittura dei documenti non è riuscita.*rapporto non scrivibile"):
+        build(demand_copy, out, today=date(2026, 6, 1), steps=_steps_with())
+    assert tree(out) == before
+
+
+def test_a_step_that_fails_stops_the_documents_still_being_written(demand_copy, tmp_path, monkeypatch):
+    import time
+
+    from reti_adi.build import build
+
+    jobs = []
+    started = documents.start_documents
+
+    def slow_share(*args):
+        time.sleep(600)
+
+    def keep(*args):
+        jobs.append(started(*args))
+        return jobs[-1]
+
+    monkeypatch.setattr(documents, "_write_share", slow_share)
+    monkeypatch.setattr(documents, "start_documents", keep)
+
+    def fail(state):
+        raise RuntimeError("passo fallito")
+
+    with pytest.raises(RuntimeError, match="passo fallito"):
+        build(demand_copy, tmp_path / "build", today=date(2026, 6, 1), steps=_steps_with(("guasto", fail)))
+    assert len(jobs) == 1 and jobs[0].running() == 0
+    assert not (tmp_path / "build" / "documenti").exists()

@@ -64,6 +64,7 @@ def publish_portal(aggregate: Aggregate, out: Path, steps=None, previous: str | 
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".portale-nuovo-", dir=out.parent))
     timings: dict[str, float] = {}
+    state = None
     try:
         state = BuildState(aggregate.catalogue, context, previous, staging, timings=timings)
         for name, step in steps if steps is not None else default_steps():
@@ -72,6 +73,8 @@ def publish_portal(aggregate: Aggregate, out: Path, steps=None, previous: str | 
             timings[name] = time.perf_counter() - started
         replace_folder(staging, out)
     except BaseException:
+        if state is not None:
+            state.cancel_background()
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return PortalPublication(out, context, len(state.api.details), timings, state.api.changes)

@@ -78,7 +78,9 @@ def namespace_problems(catalogue: Catalogue, namespace: str | None,
                     "catalogo.identita-cambiata", found=namespace or "", expected=before)]
 
 
-def build_api(catalogue: Catalogue, ctx: BuildContext, previous: PreviousPublication | None) -> ApiPublication:
+def build_api(catalogue: Catalogue, ctx: BuildContext, previous: PreviousPublication | None,
+              protocols: ProtocolPublication | None = None) -> ApiPublication:
+    """protocols: build_protocols(catalogue, ctx) if the caller has it already."""
     pub = ApiPublication()
     header = _header(ctx)
     details = {}
@@ -122,7 +124,7 @@ def build_api(catalogue: Catalogue, ctx: BuildContext, previous: PreviousPublica
                                  tipo=label("tipi_fonte", f.tipo), programma=f.programma, inizio=f.periodo.inizio,
                                  fine=f.periodo.fine, cup=f.cup, stato_effettivo=funding_status(f, ctx.today),
                                  servizi=sorted(by_fonte.get(f.id, ())))
-    protocols = build_protocols(catalogue, ctx)
+    protocols = protocols if protocols is not None else build_protocols(catalogue, ctx)
     reti = {r.id: r for r in protocols.reti}
 
     # what changed, and since when each record is as it is: fingerprints exclude modificato_il itself

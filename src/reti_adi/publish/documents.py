@@ -2,9 +2,10 @@
 
 They are independent of each other and of every other step, and each costs a tenth of a second of
 python-docx: at national scale (600 ambiti) that is the longest single-core stretch of the build.
-So they are shared among forked processes, each writing its own files straight into the staging
-folder; the shared computations (coverage, protected demand) are made once, before the fork, and
-read by every child from the parent's memory.
+So they are written by forked processes, each writing its own files straight into the staging
+folder: in a build, one child that starts before the API and runs beside the rest of the build;
+the shared computations (coverage, protected demand) are made once, before the fork, and read by
+every child from the parent's memory.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from reti_adi.catalogue.records import Catalogue
 from reti_adi.publish.context import BuildContext
 from reti_adi.publish.coverage import coverage
 from reti_adi.publish.demand import build_demand
-from reti_adi.publish.forked import run_forked
+from reti_adi.publish.forked import ForkedJob, run_forked
 
+BACKGROUND_NICENESS = 10
 MIN_PER_PROCESS = 40
 """Below this many documents a second process costs more (fork, a second python-docx warm-up) than it saves."""
 
@@ -43,13 +45,25 @@ def _write_share(catalogue: Catalogue, ctx: BuildContext, protocols, staging: Pa
     return len(jobs)
 
 
+def _prepare(catalogue: Catalogue, protocols) -> list[tuple[str, str]]:
+    coverage(catalogue), build_demand(catalogue)  # once, read by every child from the parent's memory
+    return document_jobs(catalogue, protocols)
+
+
 def write_documents(catalogue: Catalogue, ctx: BuildContext, protocols, staging: Path, processes: int) -> int:
-    """Write every document under staging; returns how many."""
-    jobs = document_jobs(catalogue, protocols)
+    """Write every document under staging, now; returns how many."""
+    jobs = _prepare(catalogue, protocols)
     processes = max(1, min(processes, len(jobs) // MIN_PER_PROCESS))
     if processes == 1:
         return _write_share(catalogue, ctx, protocols, staging, jobs)
-    coverage(catalogue), build_demand(catalogue)  # once, inherited by every child
     shares = [jobs[part::processes] for part in range(processes)]
     return sum(run_forked(_write_share, [(catalogue, ctx, protocols, staging, share) for share in shares],
                           "la scrittura dei documenti"))
+
+
+def start_documents(catalogue: Catalogue, ctx: BuildContext, protocols, staging: Path) -> ForkedJob:
+    """Write every document under staging in one child below the build's priority, while the build goes on:
+    the API and data steps use one core, and the documents take the other. job.results() waits."""
+    jobs = _prepare(catalogue, protocols)
+    return ForkedJob(_write_share, [(catalogue, ctx, protocols, staging, jobs)], "la scrittura dei documenti",
+                     niceness=BACKGROUND_NICENESS)
