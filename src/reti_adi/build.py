@@ -89,11 +89,13 @@ def step_documents(state: BuildState) -> None:
 
 def step_start_documents(state: BuildState) -> None:
     """The documents in a child beside the rest of the build (they need only the catalogue and the protocols)."""
+    from reti_adi.catalogue.loader import default_jobs
     from reti_adi.publish.documents import start_documents
     from reti_adi.publish.protocols import build_protocols
 
     state.protocols = build_protocols(state.catalogue, state.context)
-    state.background.append(start_documents(state.catalogue, state.context, state.protocols, state.staging))
+    state.background.append(start_documents(state.catalogue, state.context, state.protocols, state.staging,
+                                            default_jobs()))
 
 
 def step_wait_documents(state: BuildState) -> None:

@@ -102,6 +102,7 @@ def test_documents_written_in_the_background_are_the_ones_written_in_line(demand
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")
     inline = build(demand_copy, tmp_path / "in-linea", today=date(2026, 6, 1),
                    steps=[("api", build_module.step_api), ("documenti", build_module.step_documents)]).out
+    monkeypatch.setattr(documents, "MIN_PER_PROCESS", 1)  # two children, as at national scale
     background = build(demand_copy, tmp_path / "sfondo", today=date(2026, 6, 1), steps=_steps_with()).out
     docs = {k: v for k, v in tree(inline).items() if k.startswith("documenti/")}
     assert any(k.endswith(".docx") for k in docs)

@@ -61,9 +61,13 @@ def write_documents(catalogue: Catalogue, ctx: BuildContext, protocols, staging:
                           "la scrittura dei documenti"))
 
 
-def start_documents(catalogue: Catalogue, ctx: BuildContext, protocols, staging: Path) -> ForkedJob:
-    """Write every document under staging in one child below the build's priority, while the build goes on:
-    the API and data steps use one core, and the documents take the other. job.results() waits."""
+def start_documents(catalogue: Catalogue, ctx: BuildContext, protocols, staging: Path,
+                    processes: int = 2) -> ForkedJob:
+    """Write every document under staging in children below the build's priority, while the build goes on:
+    the API and data steps leave a core idle, and the documents take it; what is left when the build
+    waits is shared by all the cores. job.results() waits."""
     jobs = _prepare(catalogue, protocols)
-    return ForkedJob(_write_share, [(catalogue, ctx, protocols, staging, jobs)], "la scrittura dei documenti",
-                     niceness=BACKGROUND_NICENESS)
+    processes = max(1, min(processes, len(jobs) // MIN_PER_PROCESS))
+    shares = [jobs[part::processes] for part in range(processes)]
+    return ForkedJob(_write_share, [(catalogue, ctx, protocols, staging, share) for share in shares],
+                     "la scrittura dei documenti", niceness=BACKGROUND_NICENESS)
