@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
+from operator import itemgetter
 from pathlib import Path
 
 import yaml
@@ -57,15 +59,42 @@ class Comune:
     codice_catastale: str
 
 
+class _Comuni(Mapping):
+    """The ISTAT list by code. A Comune is built when first asked for: a re-check asks for a handful of
+    the 7,896, and building them all costs more than the rest of its rules."""
+
+    __slots__ = ("_rows", "_built")
+
+    def __init__(self, rows: dict[str, tuple[str, ...]]):
+        self._rows = rows
+        self._built: dict[str, Comune] = {}
+
+    def __getitem__(self, code: str) -> Comune:
+        found = self._built.get(code)
+        if found is None:
+            found = self._built[code] = Comune(*self._rows[code])
+        return found
+
+    def __contains__(self, code) -> bool:
+        return code in self._rows
+
+    def __iter__(self):
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+
 @cache
-def comuni() -> dict[str, Comune]:
+def comuni() -> Mapping[str, Comune]:
     """The official ISTAT list of comuni, by 6-digit code (vendored: works offline)."""
     with (vocabularies_dir() / "comuni_istat.csv").open(encoding="utf-8", newline="") as handle:
         rows = csv.reader(handle)
         header = next(rows)
         at = [header.index(name) for name in ("codice_istat", "denominazione", "sigla_provincia", "regione",
                                                 "codice_catastale")]
-        return {row[at[0]]: Comune(*(row[i] for i in at)) for row in rows}
+        fields = itemgetter(*at)
+        return _Comuni({row[at[0]]: fields(row) for row in rows})
 
 
 @cache
