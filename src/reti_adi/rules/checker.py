@@ -117,11 +117,11 @@ class Fingerprints:
         if tag == "scheda" and len(read) == 3:
             return _state(catalogue.records.get(read[1], {}).get(read[2]))
         if tag == "tipo" and len(read) == 2:
-            digest = hashlib.blake2b(digest_size=16)
             kind = read[1]
-            for record in [*catalogue.records.get(kind, {}).values(), *catalogue.partial.get(kind, {}).values()]:
-                digest.update(_state(record).encode("utf-8", "surrogateescape") + b"\n")
-            return digest.hexdigest()
+            states = [_state(record) for records in (catalogue.records.get(kind, {}), catalogue.partial.get(kind, {}))
+                      for record in records.values()]  # one line per record, each ending in a newline
+            text = "\n".join(states) + "\n" if states else ""
+            return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
         if tag == "meta" and len(read) == 1:
             return _state(catalogue.meta)
         if tag == "modelli" and len(read) == 1:
@@ -161,11 +161,11 @@ def _areas(log) -> str:
 
 
 def _reusable(stored, fingerprints) -> bool:
-    from reti_adi.catalogue.cache import decode_reads, reads_digest
-
     state = fingerprints.areas_state(stored.kinds)
     if state is not None and stored.kinds_state == state:
         return True  # nothing in the kinds it read changed: no need to look at each look-up
+    from reti_adi.catalogue.cache import decode_reads, reads_digest
+
     try:
         found_now = [fingerprints(read) for read in decode_reads(stored.reads)]
     except (TypeError, ValueError, RecursionError):  # not what this code writes
