@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -84,15 +85,23 @@ def _parse_batch(batch: list[tuple[str, bytes | str, str, str, str]]) -> list[tu
     return results
 
 
-def _parse_many(items: list[tuple[str, bytes | str, str, str, str]], jobs: int) -> list[tuple[bytes | None, ParseOutcome]]:
-    """Parse in `jobs` processes when there is enough work to pay for them (parsing is ~95% of the cost)."""
+def _parse_many(items: list[tuple[str, bytes | str, str, str, str]], jobs: int
+                ) -> Iterable[tuple[bytes | None, ParseOutcome]]:
+    """Parse in `jobs` processes when there is enough work to pay for them (parsing is most of the cost).
+    The results come in order, batch by batch as the workers finish them: the caller validates a batch
+    while the workers parse the next ones, instead of waiting for the last file."""
     if jobs <= 1 or len(items) < PARALLEL_THRESHOLD:
         return _parse_batch(items)
+    return _parse_parallel(items, jobs)
+
+
+def _parse_parallel(items: list[tuple[str, bytes | str, str, str, str]], jobs: int
+                    ) -> Iterator[tuple[bytes | None, ParseOutcome]]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     load_validators()
-    chunks = max(jobs * 4, 1)
+    chunks = max(jobs * 16, 1)  # small batches: the last one, validated after every worker is done, is short
     size = -(-len(items) // chunks)
     batches = [items[i:i + size] for i in range(0, len(items), size)]
     try:
@@ -100,7 +109,8 @@ def _parse_many(items: list[tuple[str, bytes | str, str, str, str]], jobs: int) 
     except ValueError:  # pragma: no cover - platforms without fork
         context = multiprocessing.get_context()
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        return [result for batch in pool.map(_parse_batch, batches) for result in batch]
+        for batch in pool.map(_parse_batch, batches):
+            yield from batch
 
 
 def default_jobs() -> int:
