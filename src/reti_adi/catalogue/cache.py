@@ -15,7 +15,12 @@ When a file need not be read again: its lstat signature (device, inode, size, mt
 equals the one recorded when it was hashed, and both times are at least SETTLED_NS older than
 that moment (git's rule for "racy" files). Rewriting a file always moves its ctime, which no user
 can set back: `git checkout` keeping the size, `touch -d` with an old mtime, an editor replacing
-the file are all read and hashed again. Otherwise the file is read and its digest decides.
+the file are all read and hashed again. Otherwise the file is read and its digest decides. What is
+skipped is reading the file, never checking its entry (checksum, types, digest): a damaged entry is a
+miss like any other. The rule trusts one thing, that the filesystem moves a file's ctime whenever its
+bytes change (POSIX requires it of every write) to a value it did not have; where that may not hold
+(some network or FUSE mounts, a clock set back on a filesystem with whole-second times), `reti-adi check
+--no-cache` judges every file from its bytes, and a CI run on a fresh clone has no cache to trust.
 
 Nothing in it can run code. The cache lives outside the repository (the user's cache
 directory, or RETI_ADI_CACHE), one SQLite file per repository, keyed by the repository's
