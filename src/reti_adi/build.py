@@ -25,6 +25,7 @@ from reti_adi.publish.output_dir import BuildLocked, OutputDir
 from reti_adi.publish.previous import PreviousAbsent, PreviousError, PreviousPublication, load_previous
 from reti_adi.rules.problems import Problem
 from reti_adi.rules.result import CheckResult
+from reti_adi.site.reuse import Counts, Manifest, SiteReuse, load_manifest, save_manifest
 from reti_adi.stopwatch import Stopwatch
 
 
@@ -64,6 +65,8 @@ class BuildState:
     """The protocols' publication when a step needs it before the API (the documents)."""
     background: list = field(default_factory=list)
     """Work started by a step and waited for by a later one (publish/forked.py ForkedJob)."""
+    site_reuse: SiteReuse | None = None
+    """The previous build's pages and search bundles the site may reuse (site/reuse.py); None: none."""
 
     def cancel_background(self) -> None:
         """The build failed: stop what runs beside it (what it writes goes with the staging folder)."""
@@ -142,7 +145,7 @@ def step_site(state: BuildState) -> None:
     from reti_adi.site.mkdocs_site import build_site
 
     timings = build_site(state.catalogue, state.api.details, state.context, state.staging, state.api.protocols,
-                         discard=state.discard)
+                         discard=state.discard, reuse=state.site_reuse)
     for name, seconds in timings.items():
         state.timings[f"sito.{name}"] = seconds
 
@@ -161,6 +164,8 @@ class BuildReport:
     timings: dict[str, float]
     notices: list[str] = field(default_factory=list)
     """Warnings about the publication itself (not the catalogue), in Italian."""
+    reuse: Counts | None = None
+    """Pages and search bundles taken from the previous build vs made again (None: no site step)."""
 
 
 def find_previous(catalogue: Catalogue, out: Path, previous: str | Path | None,
@@ -199,8 +204,9 @@ def find_previous(catalogue: Catalogue, out: Path, previous: str | Path | None,
 
 def build(root: Path, out: Path | None = None, previous: str | Path | None = None, today: date | None = None,
           steps: list[tuple[str, Step]] | None = None, first_publication: bool = False,
-          on_phase: Callable[[str], None] | None = None) -> BuildReport:
-    """on_phase(name) is called as each phase starts: the CLI shows it as progress.
+          on_phase: Callable[[str], None] | None = None, reuse: bool = True) -> BuildReport:
+    """on_phase(name) is called as each phase starts: the CLI shows it as progress. reuse=False
+    (`--completa`): every page rendered and indexed again, none taken from the previous build.
 
     The report's timings name every stretch of the build (see reti_adi.stopwatch): the top-level
     phases add up to the whole call, and each phase's sub-phases («sito.parti», ...) to the phase."""
@@ -213,13 +219,13 @@ def build(root: Path, out: Path | None = None, previous: str | Path | None = Non
     out = Path(out).resolve() if out else root / "build"
     out.parent.mkdir(parents=True, exist_ok=True)
     with OutputDir(out) as target:  # a second build of the same out stops here, at once
-        report = _build_locked(root, target, previous, today, steps, stopwatch, on_phase, first_publication)
+        report = _build_locked(root, target, previous, today, steps, stopwatch, on_phase, first_publication, reuse)
     report.timings = {**stopwatch.stop(), **report.timings}
     return report
 
 
 def _build_locked(root: Path, target: OutputDir, previous, today, steps, stopwatch: Stopwatch,
-                  on_phase: Callable[[str], None], first_publication: bool) -> BuildReport:
+                  on_phase: Callable[[str], None], first_publication: bool, reuse_site: bool = True) -> BuildReport:
     out = target.out
     stopwatch.lap("controllo")
     catalogue, result = load_and_check(root, today)
@@ -235,8 +241,10 @@ def _build_locked(root: Path, target: OutputDir, previous, today, steps, stopwat
     files = [p for _, p in discover(root)]
     context = make_context(catalogue, files, reference_date=result.today)
     sub_timings: dict[str, float] = {}
+    site_reuse = SiteReuse(out if out.is_dir() else None, load_manifest(out) if reuse_site else Manifest(),
+                           reuse_site)
     state = BuildState(catalogue, context, previous_pub, target.staging(), timings=sub_timings,
-                       discard=target.discard)
+                       discard=target.discard, site_reuse=site_reuse)
     try:
         for name, step in steps if steps is not None else default_steps():
             stopwatch.lap(name)
@@ -249,10 +257,14 @@ def _build_locked(root: Path, target: OutputDir, previous, today, steps, stopwat
     target.wait_discarded()
     stopwatch.lap("scambio")
     target.swap_in(state.staging, remove_previous=False)
+    if site_reuse.record is not None:
+        stopwatch.lap("manifesto")  # what the next build may reuse, recorded once this one is in place
+        save_manifest(out, site_reuse.record)
     stopwatch.lap("pulizia")  # the previous build, now out of the way, deleted
     target.remove_swapped_out()
     stopwatch.lap("chiusura")  # the lock released
-    return BuildReport(out, result, context, state.api, sub_timings, notices)
+    return BuildReport(out, result, context, state.api, sub_timings, notices,
+                       site_reuse.counts if site_reuse.record is not None else None)
 
 
 def default_steps() -> list[tuple[str, Step]]:

@@ -26,10 +26,12 @@ FIRST_PUBLICATION_EXIT = 3
               "modifiche; predefinita: la build/ esistente, altrimenti il sito dichiarato in url_sito.")
 @click.option("--prima-pubblicazione", "first_publication", is_flag=True, default=False,
               help="Questa è la prima pubblicazione del catalogo: non cercare quella precedente.")
+@click.option("--completa", "full", is_flag=True, default=False,
+              help="Ricostruisci ogni pagina e ogni indice di ricerca, senza riusare quelli della build precedente.")
 @reference_date
 @aliased("--verboso", "-v", "verbose", hidden=("--verbose",), is_flag=True,
          help="Mostra anche i tempi di ogni fase (per chi sviluppa).")
-def build_command(path: Path, out: Path | None, previous: str | None, first_publication: bool, today,
+def build_command(path: Path, out: Path | None, previous: str | None, first_publication: bool, full: bool, today,
                   verbose: bool = False) -> None:
     """Controlla il catalogo e pubblica API JSON, pacchetto di dati e sito in build/.
 
@@ -41,7 +43,8 @@ def build_command(path: Path, out: Path | None, previous: str | None, first_publ
     path = resolve_root(path)
     try:
         with phases("Pubblicazione") as phase:
-            report = build(path, out, previous, today, first_publication=first_publication, on_phase=phase)
+            report = build(path, out, previous, today, first_publication=first_publication, on_phase=phase,
+                           reuse=not full)
     except NotACatalogue as exc:
         raise UsageError(str(exc)) from exc
     except BuildLocked as exc:
@@ -74,7 +77,16 @@ def build_command(path: Path, out: Path | None, previous: str | None, first_publ
     if report.result.warnings:
         click.echo(f"{plural(len(report.result.warnings), 'avviso', 'avvisi')}: esegui «reti-adi check» per i dettagli.")
     if verbose:
+        if report.reuse is not None:
+            click.echo(reuse_line(report.reuse))
         click.echo(timing_lines(report.timings))
+
+
+def reuse_line(counts) -> str:
+    return (f"Dalla build precedente: {plural(counts.pages_reused, 'pagina riusata', 'pagine riusate')}, "
+            f"{plural(counts.pages_rendered, 'pagina ricostruita', 'pagine ricostruite')} (pagine di dettaglio); "
+            f"{plural(counts.bundles_reused, 'indice di ricerca riusato', 'indici di ricerca riusati')}, "
+            f"{plural(counts.bundles_indexed, 'ricostruito', 'ricostruiti')}.")
 
 
 def timing_lines(timings: dict[str, float]) -> str:

@@ -11,6 +11,9 @@ partial once per folder and reuses the string (`reti_adi_nav_key` names the case
 Only documented hook events and template context are used, so another engine with Material's
 templates can drop this file and the override and still build the same pages.
 
+Outputs: run_mkdocs may put a dict in config.extra["reti_adi_uscite"]; each page's output path and
+sitemap URL are recorded there (the manifest of site/reuse.py needs them).
+
 Timings: mkdocs gives no per-phase times, so the hook laps the stopwatch (reti_adi.stopwatch) that
 site/mkdocs_site.py run_mkdocs puts in config.extra["reti_adi_cronometro"] as each event arrives.
 """
@@ -89,6 +92,9 @@ def on_page_context(context, page, config, nav):
 
 def on_post_page(output: str, page, config):
     _lap(config, "mkdocs.scrittura")  # the page written, the next page's context made
+    written = config.extra.get("reti_adi_uscite")
+    if written is not None:  # where each page goes and its sitemap URL, for the manifest (site/reuse.py)
+        written[page.file.src_uri] = (page.file.dest_uri, page.canonical_url or page.abs_url)
     return output
 
 

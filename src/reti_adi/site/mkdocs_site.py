@@ -11,6 +11,7 @@ import os
 import shutil
 import tempfile
 import zlib
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -21,6 +22,8 @@ from reti_adi.publish.context import BuildContext
 from reti_adi.resources import catalogue_or_default
 from reti_adi.site.errors import SiteBuildError
 from reti_adi.site.pages.catalogue import PageWriter
+from reti_adi.site.reuse import (Manifest, PageRecord, SiteReuse, base_key, file_digest, page_key, site_key,
+                                 take_verified)
 from reti_adi.site.search_index import build_search_indexes
 from reti_adi.stopwatch import Stopwatch
 
@@ -37,50 +40,66 @@ class _Collector(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+def split_page(text: str) -> tuple[str, str]:
+    """A generated page's text -> (the Markdown mkdocs reads: front matter and a marker, its HTML body)."""
+    from reti_adi.site.mkdocs_hooks import MARKER
+
+    _, front, body = text.split("---\n", 2)
+    return f"---\n{front}---\n\n{MARKER}\n", body
+
+
 def stage_docs(root: Path, docs: Path, fragments: Path, pages: dict[str, str]) -> None:
     """Hand-written pages as they are; each generated page as front matter plus a marker, its
     HTML body in `fragments` (outside docs_dir, so mkdocs does not copy it as a static file)."""
-    from reti_adi.site.mkdocs_hooks import MARKER
-
     shutil.copytree(catalogue_or_default(root, "site_src"), docs, dirs_exist_ok=True)
     made: set[Path] = set()
     for relative, text in pages.items():
-        _, front, body = text.split("---\n", 2)
+        markdown, body = split_page(text)
         for base in (docs, fragments):
             folder = (base / relative).parent
             if folder not in made:
                 folder.mkdir(parents=True, exist_ok=True)
                 made.add(folder)
-        (docs / relative).write_text(f"---\n{front}---\n\n{MARKER}\n", encoding="utf-8")
+        (docs / relative).write_text(markdown, encoding="utf-8")
         (fragments / relative).with_suffix(".html").write_text(body, encoding="utf-8")
 
 
-def write_config(root: Path, docs: Path, site: Path, ctx: BuildContext, target: Path,
-                 fragments: Path | None = None) -> Path:
+HOOK = str(PACKAGE_DIR / "mkdocs_hooks.py")
+
+
+def site_config(root: Path, ctx: BuildContext) -> dict:
+    """The mkdocs configuration reti-adi writes, without the per-run paths (the site key digests it)."""
     from mkdocs.utils.yaml import yaml_load
 
     source = catalogue_or_default(root, "mkdocs.yml")
     with source.open(encoding="utf-8") as handle:
         config = yaml_load(handle) or {}
-    config["docs_dir"] = str(docs)
-    config["site_dir"] = str(site)
     config["strict"] = True
     theme = config.setdefault("theme", {"name": "material"})
     theme["custom_dir"] = str(THEME_DIR)
     extra = config.setdefault("extra", {})
     extra["dati_dimostrativi"] = ctx.demo
     extra["generator"] = False
-    if fragments is not None:
-        extra["reti_adi_frammenti"] = str(fragments)
-    config["hooks"] = list(config.get("hooks") or []) + [str(PACKAGE_DIR / "mkdocs_hooks.py")]  # the nav partial needs it
+    config["hooks"] = list(config.get("hooks") or []) + [HOOK]  # the nav partial needs it
     if ctx.site_url and not config.get("site_url"):
         config["site_url"] = ctx.site_url
+    return config
+
+
+def write_config(root: Path, docs: Path, site: Path, ctx: BuildContext, target: Path,
+                 fragments: Path | None = None, config: dict | None = None) -> Path:
+    config = dict(site_config(root, ctx) if config is None else config)
+    config["docs_dir"] = str(docs)
+    config["site_dir"] = str(site)
+    if fragments is not None:
+        config["extra"] = {**config["extra"], "reti_adi_frammenti": str(fragments)}
     target.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return target
 
 
-def run_mkdocs(config_file: Path, stopwatch: Stopwatch | None = None) -> None:
-    """Lay the staged pages out; the hooks lap `stopwatch` through mkdocs's own phases."""
+def run_mkdocs(config_file: Path, stopwatch: Stopwatch | None = None, written: dict | None = None) -> None:
+    """Lay the staged pages out; the hooks lap `stopwatch` through mkdocs's own phases and fill `written`
+    with each page's source path -> (output path, sitemap URL)."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
@@ -97,6 +116,8 @@ def run_mkdocs(config_file: Path, stopwatch: Stopwatch | None = None) -> None:
         if stopwatch is not None:
             config.extra["reti_adi_cronometro"] = stopwatch
             stopwatch.lap("mkdocs.avvio")
+        if written is not None:
+            config.extra["reti_adi_uscite"] = written
         mkdocs_build(config)
     except (Abort, ConfigurationError) as exc:
         details = "\n".join(f"  - {m}" for m in collector.messages)
@@ -117,57 +138,114 @@ def _share(jobs: int, part: int):
     return select
 
 
+@dataclass(slots=True)
+class PartResult:
+    times: dict[str, float]
+    keys: dict[str, str] = field(default_factory=dict)
+    """Detail page source path -> page key (none when the configuration rules reuse out)."""
+    reused: dict[str, PageRecord] = field(default_factory=dict)
+    """Detail pages taken from the previous build, by source path."""
+    written: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    """Pages mkdocs wrote: source path -> (output path, sitemap URL)."""
+
+
+def output_path(relative: str, directory_urls: bool) -> str:
+    """Where mkdocs writes a page (its documented use_directory_urls rule): a manifest entry elsewhere is a miss."""
+    stem = relative.removesuffix(".md")
+    parent, _, name = stem.rpartition("/")
+    if name in ("index", "README"):
+        return f"{parent}/index.html" if parent else "index.html"
+    return f"{stem}/index.html" if directory_urls else f"{stem}.html"
+
+
+def _take_previous(pages: dict[str, str], config: dict, reuse: SiteReuse, base: bytes, reuse_dir: Path,
+                   result: PartResult) -> None:
+    """Key every detail page; move those the previous build has, verified, from `pages` to reuse_dir."""
+    staged = {path: split_page(text)[0] for path, text in pages.items() if not is_detail_page(path)}
+    key = site_key(base, config, HOOK, staged, is_detail_page)
+    if key is None:
+        return
+    take = reuse.usable()
+    directory_urls = config.get("use_directory_urls", True) is not False
+    blocks = []
+    for relative in [path for path in pages if is_detail_page(path)]:
+        result.keys[relative] = page_key(key, relative, pages[relative])
+        record = reuse.manifest.pages.get(result.keys[relative]) if take else None
+        if (record is not None and record.path == output_path(relative, directory_urls)
+                and take_verified(reuse.previous, record.path, record.digest, reuse_dir)):
+            result.reused[relative] = record
+            blocks.append(record.sitemap)
+            del pages[relative]
+    if result.reused:  # their sitemap entries, merged by merge_sites like another share's
+        (reuse_dir / "sitemap.xml").unlink(missing_ok=True)  # never write through a link to the previous build
+        (reuse_dir / "sitemap.xml").write_text("\n".join(b for b in blocks if b), encoding="utf-8")
+
+
 def build_part(catalogue: Catalogue, details, ctx: BuildContext, protocols, part_dir: Path, jobs: int,
-               part: int, site_dir: Path | None = None) -> dict[str, float]:
+               part: int, site_dir: Path | None = None, reuse: SiteReuse | None = None,
+               base: bytes = b"") -> PartResult:
     """Render this process's share of the pages (all shared pages, 1/jobs of the detail pages) and lay
-    them out with mkdocs into site_dir (default part_dir/site). Returns its phase times."""
+    them out with mkdocs into site_dir (default part_dir/site); with `reuse`, detail pages the previous
+    build has (see site/reuse.py) go to part_dir/riuso instead. Returns its phase times and pages."""
     stopwatch = Stopwatch()
     stopwatch.lap("pagine")
     pages = PageWriter(catalogue, details, ctx, protocols, select=_share(jobs, part)).write_all()
+    stopwatch.lap("riuso")  # page keys, and the previous build's verified pages linked
+    config = site_config(catalogue.root, ctx)
+    result = PartResult({})
+    if reuse is not None:
+        _take_previous(pages, config, reuse, base, part_dir / "riuso", result)
     stopwatch.lap("markdown")  # Markdown and fragments staged for mkdocs
     stage_docs(catalogue.root, part_dir / "docs", part_dir / "frammenti", pages)
     stopwatch.lap("configurazione")
-    config = write_config(catalogue.root, part_dir / "docs", site_dir or part_dir / "site", ctx,
-                          part_dir / "mkdocs.yml", part_dir / "frammenti")
+    config_file = write_config(catalogue.root, part_dir / "docs", site_dir or part_dir / "site", ctx,
+                               part_dir / "mkdocs.yml", part_dir / "frammenti", config)
     del pages
-    run_mkdocs(config, stopwatch)
-    times = stopwatch.stop()
-    times["mkdocs"] = sum(seconds for name, seconds in times.items() if name.startswith("mkdocs."))
-    return times
+    run_mkdocs(config_file, stopwatch, result.written if result.keys else None)
+    result.written = {path: out for path, out in result.written.items() if path in result.keys}
+    result.times = stopwatch.stop()
+    result.times["mkdocs"] = sum(seconds for name, seconds in result.times.items() if name.startswith("mkdocs."))
+    return result
 
 
 def _part_child(args, queue) -> None:
     try:
-        queue.put(("ok", args[-2], build_part(*args)))
+        queue.put(("ok", args[6], build_part(*args)))
     except BaseException as exc:  # noqa: BLE001 - reported by the parent
-        queue.put(("errore", args[-2], f"{type(exc).__name__}: {exc}"))
+        queue.put(("errore", args[6], f"{type(exc).__name__}: {exc}"))
 
 
 def build_parts(catalogue: Catalogue, details, ctx: BuildContext, protocols, work_dir: Path,
-                jobs: int, first_site: Path) -> tuple[list[Path], dict[str, float]]:
+                jobs: int, first_site: Path, reuse: SiteReuse | None = None
+                ) -> tuple[list[Path], dict[str, float], list[PartResult]]:
     """One process per share: page rendering and mkdocs both use a single core each. The first share
-    is laid out straight into first_site, the others beside it (merge_sites moves what they add).
-    Returns the other shares' sites and each share's times under «parte-N.»."""
+    is laid out straight into first_site, the others beside it (merge_sites moves what they add, and
+    the pages each share took from the previous build). Returns those folders, each share's times
+    under «parte-N.» and each share's result."""
     part_dirs = [work_dir / f"parte-{part}" for part in range(jobs)]
+    base = base_key(catalogue_or_default(catalogue.root, "site_src")) if reuse is not None else b""
     if jobs == 1:
-        return [], _part_times([(0, build_part(catalogue, details, ctx, protocols, part_dirs[0], 1, 0, first_site))])
-    import multiprocessing
+        results = [build_part(catalogue, details, ctx, protocols, part_dirs[0], 1, 0, first_site, reuse, base)]
+    else:
+        import multiprocessing
 
-    context = multiprocessing.get_context("fork")
-    queue = context.Queue()
-    children = [context.Process(target=_part_child,
-                                args=((catalogue, details, ctx, protocols, part_dirs[p], jobs, p,
-                                       first_site if p == 0 else None), queue))
-                for p in range(jobs)]
-    for child in children:
-        child.start()
-    outcomes = [queue.get() for _ in children]
-    for child in children:
-        child.join()
-    failures = [detail for status, _, detail in outcomes if status != "ok"]
-    if failures or any(child.exitcode for child in children):
-        raise SiteBuildError("\n".join(failures) or "un processo di costruzione del sito è terminato con errore")
-    return [d / "site" for d in part_dirs[1:]], _part_times(sorted((part, detail) for _, part, detail in outcomes))
+        context = multiprocessing.get_context("fork")
+        queue = context.Queue()
+        children = [context.Process(target=_part_child,
+                                    args=((catalogue, details, ctx, protocols, part_dirs[p], jobs, p,
+                                           first_site if p == 0 else None, reuse, base), queue))
+                    for p in range(jobs)]
+        for child in children:
+            child.start()
+        outcomes = [queue.get() for _ in children]
+        for child in children:
+            child.join()
+        failures = [detail for status, _, detail in outcomes if status != "ok"]
+        if failures or any(child.exitcode for child in children):
+            raise SiteBuildError("\n".join(failures) or "un processo di costruzione del sito è terminato con errore")
+        results = [detail for _, _, detail in sorted(outcomes, key=lambda outcome: outcome[1])]
+    folders = [d / "site" for d in part_dirs[1:]] + [d / "riuso" for d, r in zip(part_dirs, results) if r.reused]
+    return folders, _part_times([(part, r.times) for part, r in enumerate(results)]), results
 
 
 def _part_times(parts: list[tuple[int, dict[str, float]]]) -> dict[str, float]:
@@ -192,20 +270,17 @@ def merge_sites(parts: list[Path], target: Path) -> None:
     """Move every other share into target, which holds the first; shared files are identical, sitemaps
     are merged."""
     import gzip
-    import re
 
     urls: dict[str, str] = {}
     for part in [target, *parts]:
-        sitemap = part / "sitemap.xml"
-        if sitemap.exists():
-            for block in re.findall(r"<url>.*?</url>", sitemap.read_text(encoding="utf-8"), flags=re.DOTALL):
-                loc = re.search(r"<loc>(.*?)</loc>", block, flags=re.DOTALL)
-                urls[loc.group(1) if loc else block] = block
+        urls.update(sitemap_blocks(part / "sitemap.xml"))
     for part in parts:
         _move_missing(part, target)
     if urls:
         xml = ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
                + "\n".join(urls[k] for k in sorted(urls)) + "\n</urlset>\n")
+        for name in ("sitemap.xml", "sitemap.xml.gz"):
+            (target / name).unlink(missing_ok=True)  # a fresh file, whatever was there
         (target / "sitemap.xml").write_text(xml, encoding="utf-8")
         (target / "sitemap.xml.gz").write_bytes(gzip.compress(xml.encode("utf-8"), mtime=0))
 
@@ -217,24 +292,64 @@ def site_jobs(services: int) -> int:
     return 1 if services < 500 else min(2, default_jobs())
 
 
+def sitemap_blocks(sitemap: Path) -> dict[str, str]:
+    """loc -> its <url> block, as mkdocs wrote it."""
+    import re
+
+    urls: dict[str, str] = {}
+    if sitemap.exists():
+        for block in re.findall(r"<url>.*?</url>", sitemap.read_text(encoding="utf-8"), flags=re.DOTALL):
+            loc = re.search(r"<loc>(.*?)</loc>", block, flags=re.DOTALL)
+            urls[loc.group(1) if loc else block] = block
+    return urls
+
+
+def record_pages(site: Path, results: list[PartResult]) -> dict[str, PageRecord]:
+    """The manifest's pages: each keyed detail page's output path, digest and sitemap entry."""
+    blocks = sitemap_blocks(site / "sitemap.xml")
+    pages: dict[str, PageRecord] = {}
+    for result in results:
+        for relative, key in result.keys.items():
+            if relative in result.reused:
+                pages[key] = result.reused[relative]
+            elif relative in result.written:
+                path, loc = result.written[relative]
+                digest = file_digest(site / path)
+                if digest is not None:
+                    pages[key] = PageRecord(path, digest, blocks.get(loc, "") if loc else "")
+    return pages
+
+
 def build_site(catalogue: Catalogue, details: dict[str, ServizioDettaglio], ctx: BuildContext,
-               out: Path, protocols=None, discard=None) -> dict[str, float]:
+               out: Path, protocols=None, discard=None, reuse: SiteReuse | None = None) -> dict[str, float]:
     """Build the site into `out` (the staging directory's root). Returns the phase times.
 
     discard(folder) takes the work folder away when the site is done (the build deletes it while
-    its other steps run); without it the folder is deleted here."""
+    its other steps run); without it the folder is deleted here. reuse: what the previous build
+    offers (site/reuse.py); the manifest of this build and the counts are left in it."""
     stopwatch = Stopwatch()
     stopwatch.lap("preparazione")
     work_dir = Path(tempfile.mkdtemp(prefix=".build-sito-", dir=out.parent))
+    if reuse is not None:
+        reuse.record = Manifest()
     try:
         jobs = site_jobs(len(catalogue.of("servizio")) + len(catalogue.of("ente")))
         merged = work_dir / "site"
         stopwatch.lap("parti")
-        others, part_times = build_parts(catalogue, details, ctx, protocols, work_dir, jobs, merged)
+        others, part_times, results = build_parts(catalogue, details, ctx, protocols, work_dir, jobs, merged, reuse)
         stopwatch.lap("unione")
         merge_sites(others, merged)
+        pages: dict[str, PageRecord] = {}
+        if reuse is not None:
+            stopwatch.lap("impronte")  # the digest of every page mkdocs wrote, for the manifest
+            pages = record_pages(merged, results)
+            reuse.counts.pages_reused = sum(len(r.reused) for r in results)
+            reuse.counts.pages_rendered = sum(len(r.keys) - len(r.reused) for r in results)
         stopwatch.lap("pagefind")
-        search_times = build_search_indexes(merged, catalogue, details, work_dir, jobs=max(jobs, 2))
+        search_times = build_search_indexes(merged, catalogue, details, work_dir, jobs=max(jobs, 2), reuse=reuse,
+                                            page_digests={r.path: r.digest for r in pages.values()})
+        if reuse is not None:
+            reuse.record.pages = pages
         stopwatch.lap("spostamento")  # into the staging directory, one rename per top-level entry
         for entry in merged.iterdir():
             os.replace(entry, out / entry.name)

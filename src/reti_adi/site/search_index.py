@@ -26,6 +26,7 @@ from reti_adi.catalogue.vocabularies import comuni
 from reti_adi.publish.api_models import ServizioDettaglio
 from reti_adi.site.errors import SiteBuildError
 from reti_adi.site.pages.common import STATI
+from reti_adi.site.reuse import BundleRecord, SiteReuse, bundle_key, file_digest, take_verified
 from reti_adi.site.search_canonical import canonicalize_bundle
 from reti_adi.stopwatch import Stopwatch
 
@@ -118,34 +119,76 @@ def run_pagefind(staging: Path, bundle: Path, canonical: bool = True) -> dict[st
     return stopwatch.stop()
 
 
+def _bundle_files(bundle: Path) -> dict[str, str]:
+    files = {}
+    for path in sorted(bundle.rglob("*")):
+        if path.is_file():
+            digest = file_digest(path)
+            if digest is not None:
+                files[path.relative_to(bundle).as_posix()] = digest
+    return files
+
+
+def _take_bundle(reuse: SiteReuse, region_id: str, key: str, target: Path) -> bool:
+    """The previous build's bundle for this regione, linked into target if its key matches and every
+    recorded file still has its digest."""
+    record = reuse.manifest.bundles.get(region_id)
+    if not reuse.usable() or record is None or record.key != key or not record.files:
+        return False
+    previous = reuse.previous / INDEX_DIR / region_id
+    if all(take_verified(previous, name, digest, target) for name, digest in record.files.items()):
+        return True
+    shutil.rmtree(target, ignore_errors=True)
+    return False
+
+
 def build_search_indexes(site: Path, catalogue: Catalogue, details: dict[str, ServizioDettaglio], work_dir: Path,
-                         jobs: int = 2) -> dict[str, float]:
+                         jobs: int = 2, reuse: SiteReuse | None = None,
+                         page_digests: dict[str, str] | None = None) -> dict[str, float]:
     """Write site/pagefind/{regione}/ (bundle + filtri.json) and site/pagefind/regioni.json. Returns the
-    phase times, each regione's under «regione-ID.» (they run `jobs` at a time)."""
+    phase times, each regione's under «regione-ID.» (they run `jobs` at a time).
+
+    reuse: a regione whose bundle key (site/reuse.py) matches the previous build's is not indexed again,
+    its verified files are linked instead; the bundles of this build are recorded in reuse.record."""
     stopwatch = Stopwatch()
     stopwatch.lap("preparazione")  # each regione's pages linked into its own folder
     regions = services_by_region(catalogue, details)
     root = site / INDEX_DIR
     listing = []
     tasks = []
+    keys: dict[str, str] = {}
     for name, services in regions.items():
         region_id = slug(name)
+        listing.append({"id": region_id, "nome": name, "servizi": len(services), "indice": f"{region_id}/"})
+        if reuse is not None:
+            paths = [f"servizi/{service.id}/index.html" for service in services]
+            digests = page_digests or {}
+            keys[region_id] = bundle_key(region_id, [(p, digests.get(p) or file_digest(site / p) or "") for p in paths])
+            if _take_bundle(reuse, region_id, keys[region_id], root / region_id):
+                reuse.counts.bundles_reused += 1
+                continue
+            reuse.counts.bundles_indexed += 1
         staging = work_dir / f"indice-{region_id}"
         _stage(site, services, staging)
         tasks.append((staging, root / region_id))
-        listing.append({"id": region_id, "nome": name, "servizi": len(services), "indice": f"{region_id}/"})
     stopwatch.lap("indici")
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         per_region = list(pool.map(lambda task: run_pagefind(*task), tasks))
+    if reuse is not None and reuse.record is not None:
+        stopwatch.lap("impronte")  # every bundle's files, before filtri.json joins them
+        reuse.record.bundles = {region_id: BundleRecord(key, _bundle_files(root / region_id))
+                                for region_id, key in keys.items()}
     stopwatch.lap("filtri")
     for (name, services), entry in zip(regions.items(), listing):
         document = {"valori": filter_values(services), "ambiti_dei_comuni": ambiti_of_comuni(catalogue, services)}
+        (root / entry["id"] / "filtri.json").unlink(missing_ok=True)  # never through a link to the previous build
         (root / entry["id"] / "filtri.json").write_text(_dump(document), encoding="utf-8")
     everything = filter_values(list(details.values()))
     national = {key: everything[key] for key in ("tipologia", "area", "stato") if key in everything}
     (root / "regioni.json").write_text(_dump({"regioni": listing, "filtri": national}), encoding="utf-8")
     times = stopwatch.stop()
-    for entry, region_times in zip(listing, per_region):
+    indexed = {bundle.name for _, bundle in tasks}
+    for entry, region_times in zip([e for e in listing if e["id"] in indexed], per_region):
         times[f"indici.regione-{entry['id']}"] = sum(region_times.values())
         times.update({f"indici.regione-{entry['id']}.{name}": s for name, s in region_times.items()})
     return times

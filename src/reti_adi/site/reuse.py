@@ -1,0 +1,324 @@
+"""Reuse of the previous build's rendered pages and Pagefind bundles: content-addressed, then verified.
+
+The rule (ARCHITETTURA.md says the same in Italian):
+
+- The **site key** digests everything that reaches every page besides its own text: this package's
+  files (code, hooks, theme, templates), the versions of reti-adi, Python, mkdocs, mkdocs-material,
+  Markdown, pymdown-extensions, Jinja2 and MarkupSafe, every file of site_src/, the mkdocs
+  configuration as reti-adi writes it minus the per-run paths (docs_dir, site_dir, fragments), the
+  Markdown staged for every page in the nav (its title and front matter are in every page's nav) and
+  mkdocs's build date (SOURCE_DATE_EPOCH; it is each page's sitemap lastmod).
+- A **page key** digests the site key, the page's path and its whole text as PageWriter wrote it
+  (front matter and fragment): what mkdocs and the hooks receive for it, so a key is right by
+  construction, whatever in the catalogue made the text.
+- A detail page (not in the nav, not an index: mkdocs_site.is_detail_page) whose key is in the
+  manifest, and whose file in the previous build still has the recorded digest, is not staged for
+  mkdocs: that file is hard-linked (or copied) into the new site and digested again there. A missing,
+  changed or replaced file is a miss, and the page is rendered.
+- A regione's Pagefind **bundle key** digests the Pagefind version, search_index.py and
+  search_canonical.py, the regione and the sorted (path, digest) of its service pages; the previous
+  bundle is reused only if every one of its recorded files still has its digest.
+- Reuse is off when the configuration could make one page depend on another one's text: no explicit
+  nav, a detail page in the nav, any mkdocs plugin, a hook besides reti-adi's own, a theme other
+  than Material. Each page then goes through mkdocs, as it always does with `--completa`.
+
+The **manifest** of the last successful build (page key -> output path, digest, sitemap entry; regione
+-> bundle key and files) is JSON in the user's cache directory (catalogue/cache.py cache_home), one
+file per build folder, named by a digest of its resolved path; it is written only once the new build
+has been swapped in. Nothing read back can run code: it is size-bounded JSON, each entry checked, a
+bad entry (or a bad file) a miss, never an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import sys
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from reti_adi import __version__
+
+FORMAT = 1
+MAX_MANIFEST_BYTES = 256 * 1024 * 1024
+"""A manifest larger than this is not read (100,000 pages take about 30 MB)."""
+MAX_PATH_CHARS = 512
+DIGEST = re.compile(r"[0-9a-f]{32}")
+PACKAGE_DIR = Path(__file__).resolve().parent
+VERSIONED = ("mkdocs", "mkdocs-material", "Markdown", "pymdown-extensions", "Jinja2", "MarkupSafe")
+PAGEFIND = ("pagefind", "pagefind_bin", "pagefind_bin_extended")
+PER_RUN_KEYS = ("docs_dir", "site_dir")
+PER_RUN_EXTRA = ("reti_adi_frammenti",)
+
+
+@dataclass(frozen=True, slots=True)
+class PageRecord:
+    path: str
+    """Output file, relative to the build folder («servizi/x/index.html»)."""
+    digest: str
+    sitemap: str
+    """The page's <url> block of sitemap.xml, as mkdocs wrote it ("" if it has none)."""
+
+
+@dataclass(frozen=True, slots=True)
+class BundleRecord:
+    key: str
+    files: dict[str, str]
+    """File relative to the regione's bundle folder -> digest."""
+
+
+@dataclass(slots=True)
+class Manifest:
+    pages: dict[str, PageRecord] = field(default_factory=dict)
+    bundles: dict[str, BundleRecord] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Counts:
+    pages_reused: int = 0
+    pages_rendered: int = 0
+    bundles_reused: int = 0
+    bundles_indexed: int = 0
+
+
+@dataclass(slots=True)
+class SiteReuse:
+    """What a site build may reuse, and (filled in by it) the manifest of what it built."""
+
+    previous: Path | None
+    """The build folder being replaced (still on disk until the swap); None: nothing to reuse."""
+    manifest: Manifest = field(default_factory=Manifest)
+    enabled: bool = True
+    """False (`--completa`): render everything, but still record the manifest."""
+    record: Manifest | None = None
+    counts: Counts = field(default_factory=Counts)
+
+    def usable(self) -> bool:
+        return self.enabled and self.previous is not None
+
+
+def digest_bytes(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def file_digest(path: Path) -> str | None:
+    """Digest of a regular file's bytes, read without following a symlink; None if it is not one."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    try:
+        import stat
+
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return None
+        digest = hashlib.blake2b(digest_size=16)
+        while chunk := os.read(descriptor, 1 << 20):
+            digest.update(chunk)
+        return digest.hexdigest()
+    except OSError:
+        return None
+    finally:
+        os.close(descriptor)
+
+
+def _versions(names: tuple[str, ...]) -> str:
+    from importlib import metadata
+
+    found = []
+    for name in names:
+        try:
+            found.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{name}=assente")
+    return ",".join(found)
+
+
+def _tree_digest(digest, folder: Path, skip=("__pycache__",)) -> None:
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder)
+        if any(part in skip for part in relative.parts) or not path.is_file():
+            continue
+        digest.update(f"{relative.as_posix()}\0{path.stat().st_size}\0".encode("utf-8", "surrogateescape"))
+        digest.update(path.read_bytes())
+
+
+@cache
+def _code_key() -> bytes:
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(f"{FORMAT}|{__version__}|{sys.version}|{_versions(VERSIONED)}\0".encode())
+    _tree_digest(digest, PACKAGE_DIR)
+    return digest.digest()
+
+
+def base_key(site_src: Path) -> bytes:
+    """The part of the site key known before any page is written: code, versions, site_src/, build date."""
+    from mkdocs.utils import get_build_date
+
+    digest = hashlib.blake2b(_code_key(), digest_size=16)
+    # mkdocs's own build date (SOURCE_DATE_EPOCH, else its clock): the lastmod of every sitemap entry
+    digest.update(f"|{os.environ.get('SOURCE_DATE_EPOCH', '')}|{get_build_date()}\0".encode())
+    if site_src.is_dir():
+        _tree_digest(digest, site_src, skip=())
+    return digest.digest()
+
+
+def nav_files(nav) -> list[str] | None:
+    """Every Markdown path the nav lists; None when the nav is not an explicit list."""
+    if not isinstance(nav, list):
+        return None
+    found: list[str] = []
+    stack = list(nav)
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            found.append(item)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        else:
+            return None
+    return sorted(value for value in found if "://" not in value)
+
+
+def site_key(base: bytes, config: dict, own_hook: str, staged: dict[str, str], is_detail) -> bytes | None:
+    """The site key (see the module docstring), or None when this configuration rules reuse out.
+
+    config: the mkdocs configuration as written; staged: nav page path -> the Markdown mkdocs reads."""
+    import yaml
+
+    theme = config.get("theme")
+    theme_name = theme.get("name") if isinstance(theme, dict) else theme
+    navigated = nav_files(config.get("nav"))
+    if ("plugins" not in config or config.get("plugins") or config.get("hooks") != [own_hook]
+            or theme_name != "material" or navigated is None or any(is_detail(p) for p in navigated)):
+        return None
+    kept = {k: v for k, v in config.items() if k not in PER_RUN_KEYS}
+    if isinstance(kept.get("extra"), dict):
+        kept["extra"] = {k: v for k, v in kept["extra"].items() if k not in PER_RUN_EXTRA}
+    digest = hashlib.blake2b(base, digest_size=16)
+    digest.update(yaml.safe_dump(kept, allow_unicode=True, sort_keys=True).encode("utf-8"))
+    for path in navigated:
+        text = staged.get(path)
+        digest.update(f"\0{path}\0{'' if text is None else len(text)}\0{text or ''}".encode("utf-8"))
+    return digest.digest()
+
+
+def page_key(key: bytes, relative: str, text: str) -> str:
+    digest = hashlib.blake2b(key, digest_size=16)
+    digest.update(f"\0{relative}\0".encode("utf-8"))
+    digest.update(text.encode("utf-8"))
+    return digest.hexdigest()
+
+
+def bundle_key(region_id: str, pages: list[tuple[str, str]]) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(f"{FORMAT}|{_versions(PAGEFIND)}|{region_id}\0".encode())
+    for name in ("search_index.py", "search_canonical.py"):
+        digest.update((PACKAGE_DIR / name).read_bytes())
+    for path, page_digest in sorted(pages):
+        digest.update(f"\0{path}\0{page_digest}".encode("utf-8"))
+    return digest.hexdigest()
+
+
+def safe_relative(relative) -> bool:
+    """A relative path that stays inside its base (no absolute, empty, dot or backslash part)."""
+    return (isinstance(relative, str) and 0 < len(relative) <= MAX_PATH_CHARS and "\\" not in relative
+            and "\0" not in relative and not relative.startswith("/")
+            and all(part not in ("", ".", "..") for part in relative.split("/")))
+
+
+def take_verified(previous: Path, relative: str, digest: str, target: Path) -> bool:
+    """Link (or copy) previous/relative to target/relative if it is a plain file inside previous and
+    the linked bytes have `digest`; otherwise leave nothing at target and say False."""
+    if not safe_relative(relative):
+        return False
+    source, destination = previous / relative, target / relative
+    try:
+        if previous.resolve() / relative != source.resolve():  # a symlink on the way
+            return False
+    except (OSError, RuntimeError):
+        return False
+    try:
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, destination, follow_symlinks=False)
+        except OSError:
+            shutil.copyfile(source, destination, follow_symlinks=False)
+    except OSError:
+        return False
+    if file_digest(destination) == digest:
+        return True
+    destination.unlink(missing_ok=True)
+    return False
+
+
+def manifest_path(out: Path) -> Path:
+    from reti_adi.catalogue.cache import cache_home
+
+    key = hashlib.blake2b(str(Path(out).resolve()).encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
+    return cache_home() / f"sito-{key}.json"
+
+
+def _page(value) -> PageRecord | None:
+    if (isinstance(value, list) and len(value) == 3 and safe_relative(value[0]) and isinstance(value[1], str)
+            and DIGEST.fullmatch(value[1]) and isinstance(value[2], str) and len(value[2]) <= 4 * MAX_PATH_CHARS):
+        return PageRecord(*value)
+    return None
+
+
+def _bundle(value) -> BundleRecord | None:
+    if not (isinstance(value, dict) and isinstance(value.get("chiave"), str) and DIGEST.fullmatch(value["chiave"])
+            and isinstance(value.get("file"), dict)):
+        return None
+    files = value["file"]
+    if not all(safe_relative(k) and isinstance(v, str) and DIGEST.fullmatch(v) for k, v in files.items()):
+        return None
+    return BundleRecord(value["chiave"], dict(files))
+
+
+def load_manifest(out: Path) -> Manifest:
+    """The manifest of out's last build; empty when absent, unreadable, oversized or of another format."""
+    path = manifest_path(out)
+    try:
+        if path.stat().st_size > MAX_MANIFEST_BYTES:
+            return Manifest()
+        document = json.loads(path.read_bytes())
+    except (OSError, ValueError, RecursionError):
+        return Manifest()
+    if not isinstance(document, dict) or document.get("formato") != FORMAT:
+        return Manifest()
+    pages, bundles = document.get("pagine"), document.get("indici")
+    manifest = Manifest()
+    if isinstance(pages, dict):
+        for key, value in pages.items():
+            record = _page(value) if DIGEST.fullmatch(key) else None
+            if record is not None:
+                manifest.pages[key] = record
+    if isinstance(bundles, dict):
+        for region, value in bundles.items():
+            record = _bundle(value) if safe_relative(region) and "/" not in region else None
+            if record is not None:
+                manifest.bundles[region] = record
+    return manifest
+
+
+def save_manifest(out: Path, manifest: Manifest) -> None:
+    """Write it beside the others in one rename; a cache that cannot be written is no error."""
+    path = manifest_path(out)
+    document = {"formato": FORMAT,
+                "pagine": {k: [r.path, r.digest, r.sitemap] for k, r in sorted(manifest.pages.items())},
+                "indici": {k: {"chiave": r.key, "file": dict(sorted(r.files.items()))}
+                           for k, r in sorted(manifest.bundles.items())}}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}")
+        temporary.write_text(json.dumps(document, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError:
+        pass

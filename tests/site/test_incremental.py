@@ -1,0 +1,213 @@
+"""A build that reuses the previous build's pages and search bundles publishes what a full build would.
+
+Each case builds for real (mkdocs-material, Pagefind) a catalogue with two regioni and a declared
+site (so the sitemap lists every page), changes it, then builds it twice: incrementally into the
+same folder, and from scratch with reuse off into a copy of the previous build (so the change log
+and tombstones continue from the same publication). The two trees must match byte for byte, mode
+included; the counts prove the incremental build did take pages and bundles from the previous one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from reti_adi.build import build
+from reti_adi.site import reuse
+
+from ..conftest import REFERENCE_DATE, REPO, SECOND_REGION_FILES, run_cli, tree
+
+EPOCH = "1764000000"
+
+
+@pytest.fixture(autouse=True)
+def _epoch(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+
+
+def _build(root: Path, out: Path, **options):
+    return build(root, out, today=REFERENCE_DATE, **options)
+
+
+@pytest.fixture(scope="module")
+def first_build(tmp_path_factory) -> tuple[Path, Path]:
+    """(repository, its build) of the example catalogue plus a Toscana ambito, with url_sito."""
+    root = tmp_path_factory.mktemp("incrementale") / "repo"
+    for folder in ("catalogo", "protocolli", "domanda", "site_src"):
+        shutil.copytree(REPO / folder, root / folder)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    for relative, text in SECOND_REGION_FILES.items():
+        (root / relative).write_text(text, encoding="utf-8")
+    meta = root / "catalogo/catalogo.yaml"
+    meta.write_text(meta.read_text(encoding="utf-8") + "url_sito: https://catalogo.example.it/\n", encoding="utf-8")
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
+    try:
+        report = _build(root, root / "build", first_publication=True)
+    finally:
+        if previous is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
+    assert report.reuse.pages_reused == 0 and report.reuse.pages_rendered > 40
+    return root, root / "build"
+
+
+@pytest.fixture
+def copy(first_build, tmp_path) -> tuple[Path, Path]:
+    """A private copy of the repository and its build, with the build's manifest (keyed by path)."""
+    root, out = first_build
+    mine = tmp_path / "repo"
+    shutil.copytree(root, mine, symlinks=True, ignore=shutil.ignore_patterns(".reti-adi-build"))
+    reuse.save_manifest(mine / "build", reuse.load_manifest(out))
+    return mine, mine / "build"
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} non è in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _edit_service(root: Path) -> None:
+    _edit(root / "catalogo/servizi/emporio-solidale.yaml", "Market a punti", "Emporio a punti")
+
+
+def _remove_service(root: Path) -> None:
+    (root / "catalogo/servizi/doposcuola-colline.yaml").unlink()
+
+
+def _add_service(root: Path) -> None:
+    text = (root / "catalogo/servizi/emporio-solidale.yaml").read_text(encoding="utf-8")
+    (root / "catalogo/servizi/emporio-bis.yaml").write_text(
+        text.replace("id: emporio-solidale", "id: emporio-bis").replace("denominazione: Emporio solidale",
+                                                                        "denominazione: Secondo emporio"),
+        encoding="utf-8")
+
+
+def _rename_ente(root: Path) -> None:
+    _edit(root / "catalogo/enti/odv-rete-solidale.yaml", "denominazione: ", "denominazione: Nuova ")
+
+
+def _change_fonte(root: Path) -> None:
+    _edit(root / "catalogo/fonti/fna-2024-2026.yaml", "Fondo per le non autosufficienze 2024-2026",
+          "Fondo non autosufficienze 2024-2026")
+
+
+EDITS = {"servizio-modificato": _edit_service, "servizio-rimosso": _remove_service,
+         "servizio-aggiunto": _add_service, "ente-rinominato": _rename_ente, "fonte-modificata": _change_fonte}
+
+
+def _full_build_beside(root: Path, out: Path, tmp_path: Path) -> Path:
+    """The same catalogue built from scratch, reuse off, into a copy of the build `out` holds now."""
+    again = tmp_path / "completa" / "build"
+    shutil.copytree(out, again, symlinks=True)
+    report = _build(root, again, reuse=False)
+    assert report.reuse.pages_reused == 0 and report.reuse.bundles_reused == 0
+    return again
+
+
+def _same(first: Path, second: Path) -> None:
+    a, b = tree(first, modes=True), tree(second, modes=True)
+    assert sorted(a.keys() ^ b.keys()) == []
+    assert [k for k in a if a[k] != b[k]] == []
+
+
+@pytest.mark.parametrize("edit", list(EDITS), ids=list(EDITS))
+def test_an_incremental_build_after_an_edit_is_the_full_build_byte_for_byte(copy, tmp_path, edit):
+    root, out = copy
+    EDITS[edit](root)
+    full = _full_build_beside(root, out, tmp_path)
+    report = _build(root, out)
+    _same(out, full)
+    counts = report.reuse
+    assert counts.pages_reused > 40, counts
+    assert 1 <= counts.pages_rendered < counts.pages_reused, counts
+    assert counts.bundles_reused + counts.bundles_indexed == 2, counts
+    if edit in ("servizio-modificato", "ente-rinominato"):  # Emilia-Romagna only: Toscana's bundle is kept
+        assert (counts.bundles_reused, counts.bundles_indexed) == (1, 1), counts
+    sitemap = (out / "sitemap.xml").read_text(encoding="utf-8")
+    assert sitemap.count("<url>") > 50 and "servizi/assistenza-domiciliare/" in sitemap
+
+
+def test_a_tampered_or_deleted_previous_page_or_bundle_file_is_made_again(copy, tmp_path):
+    root, out = copy
+    expected = tree(out, modes=True)
+    tampered = out / "servizi/emporio-solidale/index.html"
+    data = bytearray(tampered.read_bytes())
+    data[len(data) // 2] ^= 1  # one byte
+    tampered.write_bytes(bytes(data))
+    (out / "servizi/assistenza-domiciliare/index.html").unlink()
+    bundle_file = next(p for p in sorted((out / "pagefind/toscana").rglob("*")) if p.is_file()
+                       and p.name != "filtri.json")
+    bundle_file.write_bytes(bundle_file.read_bytes() + b"\0")
+    report = _build(root, out)
+    assert tree(out, modes=True) == expected
+    assert report.reuse.pages_rendered == 2
+    # the pages made again have their old bytes, so Emilia-Romagna's bundle still holds; Toscana's lost a file
+    assert (report.reuse.bundles_reused, report.reuse.bundles_indexed) == (1, 1)
+
+
+def test_a_previous_page_replaced_by_a_symlink_is_not_followed(copy, tmp_path):
+    root, out = copy
+    expected = tree(out, modes=True)
+    page = out / "servizi/emporio-solidale/index.html"
+    outside = tmp_path / "fuori.html"
+    shutil.copyfile(page, outside)  # the same bytes, so only the link itself can make it a miss
+    page.unlink()
+    page.symlink_to(outside)
+    report = _build(root, out)
+    assert not (out / "servizi/emporio-solidale/index.html").is_symlink()
+    assert tree(out, modes=True) == expected
+    assert report.reuse.pages_rendered == 1
+
+
+@pytest.mark.parametrize("content", [b"{non json", b"[" * 100000 + b"]" * 100000, json.dumps(
+    {"formato": reuse.FORMAT, "pagine": {"0" * 32: ["../../fuori.html", "0" * 32, ""], "x": 3},
+     "indici": {"../su": {"chiave": "0" * 32, "file": {}}, "toscana": "niente"}}).encode()],
+    ids=["non-json", "annidato", "voci-cattive"])
+def test_a_corrupt_manifest_is_a_miss_not_a_crash(copy, content):
+    root, out = copy
+    expected = tree(out, modes=True)
+    reuse.manifest_path(out).write_bytes(content)
+    report = _build(root, out)
+    assert tree(out, modes=True) == expected
+    assert report.reuse.pages_reused == 0 and report.reuse.bundles_reused == 0
+    assert len(reuse.load_manifest(out).pages) == report.reuse.pages_rendered  # a good manifest again
+
+
+def _edit_mkdocs(root: Path) -> None:
+    _edit(root / "mkdocs.yml", "copyright: Dati del catalogo CC BY 4.0", "copyright: Dati CC BY 4.0")
+
+
+def _edit_site_src(root: Path) -> None:
+    _edit(root / "site_src/come-consultare.md", "Senza JavaScript", "Anche senza JavaScript")
+
+
+@pytest.mark.parametrize("edit", [_edit_mkdocs, _edit_site_src], ids=["mkdocs.yml", "site_src"])
+def test_a_change_of_the_site_key_renders_every_page_again(copy, tmp_path, edit):
+    root, out = copy
+    edit(root)
+    full = _full_build_beside(root, out, tmp_path)
+    report = _build(root, out)
+    _same(out, full)
+    assert report.reuse.pages_reused == 0 and report.reuse.pages_rendered > 40
+
+
+def test_completa_renders_everything_and_verbose_says_what_was_reused(copy):
+    root, out = copy
+    args = ("build", str(root), "--uscita", str(out), "--data-riferimento", REFERENCE_DATE.isoformat(), "-v")
+    full = run_cli(*args, "--completa")
+    assert full.returncode == 0, full.stderr
+    assert re.search(r"Dalla build precedente: 0 pagine riusate, \d+ pagine ricostruite", full.stdout), full.stdout
+    incremental = run_cli(*args)
+    assert incremental.returncode == 0, incremental.stderr
+    found = re.search(r"Dalla build precedente: (\d+) pagine riusate, 0 pagine ricostruite .*; "
+                      r"2 indici di ricerca riusati, 0 ricostruiti", incremental.stdout)
+    assert found and int(found.group(1)) > 40, incremental.stdout
+    assert "- riuso:" in incremental.stdout

@@ -1,0 +1,124 @@
+"""site/reuse.py on its own: the manifest read back as untrusted data, verified files, the site key's rule."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from reti_adi.site import reuse
+from reti_adi.site.mkdocs_site import HOOK, is_detail_page, output_path
+
+DIGEST = "0123456789abcdef0123456789abcdef"
+
+
+def _manifest() -> reuse.Manifest:
+    return reuse.Manifest(pages={DIGEST: reuse.PageRecord("servizi/a/index.html", DIGEST, "<url>a</url>")},
+                          bundles={"toscana": reuse.BundleRecord(DIGEST, {"pagefind.js": DIGEST})})
+
+
+def test_a_saved_manifest_reads_back_the_same(tmp_path):
+    out = tmp_path / "build"
+    reuse.save_manifest(out, _manifest())
+    assert reuse.load_manifest(out) == _manifest()
+    assert reuse.manifest_path(out).parent == Path(os.environ["RETI_ADI_CACHE"])  # the cache, not build/
+    assert reuse.manifest_path(tmp_path / "altra") != reuse.manifest_path(out)
+
+
+def test_bad_entries_are_dropped_and_the_good_ones_kept(tmp_path):
+    out = tmp_path / "build"
+    good = ["servizi/a/index.html", DIGEST, ""]
+    document = {"formato": reuse.FORMAT,
+                "pagine": {DIGEST: good, "f" * 32: ["../fuori.html", DIGEST, ""], "e" * 32: ["/etc/passwd", DIGEST, ""],
+                           "d" * 32: ["a\\b.html", DIGEST, ""], "c" * 32: ["a/b.html", "zz", ""],
+                           "b" * 32: ["a/b.html", DIGEST], "non-una-chiave": good, "a" * 32: {"percorso": "x"}},
+                "indici": {"toscana": {"chiave": DIGEST, "file": {"../x": DIGEST}}, "../su": {"chiave": DIGEST, "file": {}},
+                           "lazio": {"chiave": DIGEST, "file": {"pagefind.js": DIGEST}}}}
+    reuse.manifest_path(out).parent.mkdir(parents=True, exist_ok=True)
+    reuse.manifest_path(out).write_text(json.dumps(document), encoding="utf-8")
+    manifest = reuse.load_manifest(out)
+    assert list(manifest.pages) == [DIGEST]
+    assert list(manifest.bundles) == ["lazio"]
+
+
+@pytest.mark.parametrize("content", [b"", b"\xff\xfe", b"[1, 2]", json.dumps({"formato": 999, "pagine": {}}).encode(),
+                                     b"{" * 50000])
+def test_an_unreadable_manifest_is_empty(tmp_path, content):
+    out = tmp_path / "build"
+    reuse.manifest_path(out).parent.mkdir(parents=True, exist_ok=True)
+    reuse.manifest_path(out).write_bytes(content)
+    assert reuse.load_manifest(out) == reuse.Manifest()
+
+
+def test_an_oversized_manifest_is_not_read(tmp_path, monkeypatch):
+    out = tmp_path / "build"
+    reuse.save_manifest(out, _manifest())
+    monkeypatch.setattr(reuse, "MAX_MANIFEST_BYTES", 10)
+    assert reuse.load_manifest(out) == reuse.Manifest()
+
+
+def test_a_verified_file_is_linked_and_a_changed_one_leaves_nothing(tmp_path):
+    previous, target = tmp_path / "precedente", tmp_path / "nuova"
+    (previous / "servizi/a").mkdir(parents=True)
+    (previous / "servizi/a/index.html").write_bytes(b"pagina")
+    digest = reuse.digest_bytes(b"pagina")
+    assert reuse.take_verified(previous, "servizi/a/index.html", digest, target)
+    assert (target / "servizi/a/index.html").read_bytes() == b"pagina"
+    assert not reuse.take_verified(previous, "servizi/a/index.html", reuse.digest_bytes(b"altro"), tmp_path / "t2")
+    assert not (tmp_path / "t2/servizi/a/index.html").exists()
+    assert not reuse.take_verified(previous, "servizi/b/index.html", digest, tmp_path / "t3")
+    assert not reuse.take_verified(previous, "../precedente/servizi/a/index.html", digest, tmp_path / "t4")
+
+
+def test_a_symlink_anywhere_on_the_way_is_a_miss(tmp_path):
+    previous = tmp_path / "precedente"
+    elsewhere = tmp_path / "altrove"
+    (elsewhere / "a").mkdir(parents=True)
+    (elsewhere / "a/index.html").write_bytes(b"pagina")
+    previous.mkdir()
+    (previous / "servizi").symlink_to(elsewhere)  # a folder
+    (previous / "pagina.html").symlink_to(elsewhere / "a/index.html")  # a file
+    digest = reuse.digest_bytes(b"pagina")
+    assert not reuse.take_verified(previous, "servizi/a/index.html", digest, tmp_path / "t1")
+    assert not reuse.take_verified(previous, "pagina.html", digest, tmp_path / "t2")
+    assert not any((tmp_path / "t2").rglob("*.html"))
+
+
+CONFIG = {"site_name": "x", "theme": {"name": "material"}, "plugins": [], "hooks": [HOOK],
+          "nav": [{"Home": "index.md"}, {"Catalogo": [{"Enti": "enti/index.md"}]}], "extra": {}}
+
+
+def _key(config=None, staged=None):
+    return reuse.site_key(b"base", config or CONFIG, HOOK, staged or {"enti/index.md": "---\ntitle: Enti\n---\n"},
+                          is_detail_page)
+
+
+@pytest.mark.parametrize("change", [{"plugins": ["search"]}, {"hooks": ["altro.py", HOOK]}, {"nav": None},
+                                    {"nav": ["index.md", "servizi/a.md"]}, {"theme": {"name": "mkdocs"}}],
+                         ids=["plugin", "hook", "senza-nav", "dettaglio-nel-nav", "tema"])
+def test_a_configuration_that_could_tie_pages_together_rules_reuse_out(change):
+    config = {**CONFIG, **change}
+    if change.get("nav", 0) is None:
+        config.pop("nav")
+    assert _key() is not None
+    assert _key(config) is None
+    without_plugins = {k: v for k, v in CONFIG.items() if k != "plugins"}  # mkdocs then adds its search
+    assert _key(without_plugins) is None
+
+
+def test_the_site_key_follows_the_nav_pages_and_the_config_but_not_the_run_paths():
+    assert _key() == _key({**CONFIG, "docs_dir": "/tmp/a", "site_dir": "/tmp/b",
+                           "extra": {"reti_adi_frammenti": "/tmp/c"}})
+    assert _key() != _key({**CONFIG, "site_name": "y"})
+    assert _key() != _key(staged={"enti/index.md": "---\ntitle: Enti e altro\n---\n"})
+    assert _key() == _key(staged={"enti/index.md": "---\ntitle: Enti\n---\n", "servizi/a.md": "---\n---\n"})
+    assert reuse.page_key(_key(), "servizi/a.md", "testo") != reuse.page_key(_key(), "servizi/b.md", "testo")
+
+
+def test_output_paths_follow_mkdocs_use_directory_urls_rule():
+    assert output_path("servizi/a.md", True) == "servizi/a/index.html"
+    assert output_path("servizi/a.md", False) == "servizi/a.html"
+    assert output_path("servizi/index.md", True) == "servizi/index.html"
+    assert output_path("servizi/README.md", True) == "servizi/index.html"
