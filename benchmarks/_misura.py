@@ -20,13 +20,16 @@ def main() -> None:
 
         result = check(root, today, use_cache=step == "check-cache")
         extra = {"file": result.files, "errori": len(result.errors)}
-    elif step in ("build", "build-dati"):
+    elif step in ("build", "build-completa", "build-dati"):
+        from dataclasses import asdict
+
         from reti_adi.build import DATA_STEPS, build
 
         out = Path(sys.argv[3])
         previous = sys.argv[4] if len(sys.argv) > 4 else None
-        report = build(root, out, previous, today, steps=DATA_STEPS if step == "build-dati" else None)
-        extra = {"fasi": report.timings}
+        report = build(root, out, previous, today, steps=DATA_STEPS if step == "build-dati" else None,
+                       reuse=step == "build")  # build-completa: nothing taken from the previous build
+        extra = {"fasi": report.timings, "riuso": asdict(report.reuse) if report.reuse else None}
     elif step == "raccogli":
         from reti_adi.federation.pipeline import raccogli
 

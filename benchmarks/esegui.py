@@ -5,6 +5,7 @@
     python benchmarks/esegui.py --grande        # anche N = 50.000
     python benchmarks/esegui.py --servizi 1000  # una sola taglia
     python benchmarks/esegui.py --federazione 1200 --sorgenti 600   # solo il portale regionale
+    python benchmarks/esegui.py --servizi 10000 --incrementale      # anche la build dopo una modifica
 
 Per ogni N: controllo (a freddo e dopo la modifica di un file, con la cache), build completa
 divisa in dati, sito e ricerca, pagine al secondo, picco di memoria, dimensioni, byte scaricati
@@ -185,7 +186,8 @@ def baseline_docs(catalogue_root: Path, target: Path, only_services: bool = Fals
     return count if only_services else sum(1 for _ in docs.rglob("*.md"))
 
 
-def run_size(services: int, workdir: Path, baseline_timeout: float, reuse: bool = False) -> dict:
+def run_size(services: int, workdir: Path, baseline_timeout: float, reuse: bool = False,
+             incremental: bool = False) -> dict:
     from genera_catalogo import generate
 
     root = workdir / f"catalogo-{services}"
@@ -210,7 +212,7 @@ def run_size(services: int, workdir: Path, baseline_timeout: float, reuse: bool 
                                           "ripetizioni_s": seconds}
 
     out = workdir / f"build-{services}"
-    build = measure("build", str(root), str(out))
+    build = measure("build-completa", str(root), str(out))  # reuse off: a full build even into an old out
     phases = build["fasi"]
     data = sum(phases.get(name, 0) for name in ("api", "hsds", "dati", "dcat", "documenti"))
     site = phases.get("sito", 0) - phases.get("sito.pagefind", 0)
@@ -219,6 +221,12 @@ def run_size(services: int, workdir: Path, baseline_timeout: float, reuse: bool 
                         "sito_s": site, "ricerca_s": phases.get("sito.pagefind"), "pagine_html": html_pages,
                         "pagine_al_secondo": html_pages / site if site else None, "rss_mb": build["rss_mb"],
                         "rss_figli_mb": build["rss_figli_mb"], "fasi": phases}
+    if incremental:  # one service edited, then the same out built again, reusing what the edit leaves alone
+        edited = edit_services(root, 1, day=20)
+        again = measure("build", str(root), str(out))
+        figures["incrementale"] = {"servizio": edited[0], "totale_s": again["secondi"], "fasi": again["fasi"],
+                                   "riuso": again["riuso"], "rss_mb": again["rss_mb"],
+                                   "rapporto_su_completa": again["secondi"] / build["secondi"]}
     api = out / "api" / "v1"
     counts = {}
     for path in (api / "ambiti").glob("*/sostegni.json"):
@@ -356,6 +364,14 @@ def report(figures: dict) -> str:
              f"(di cui Pagefind {d['pagefind_mb']:.1f} MB)",
              f"- sostegni.json di un ambito con {d['ambito_servizi']} servizi: {d['ambito_sostegni_json_gzip_kb']:.1f} "
              f"KB gzip; con 100 servizi: {d['ambito_100_sostegni_json_gzip_kb']:.1f} KB gzip"]
+    again = figures.get("incrementale")
+    if again:
+        r = again["riuso"] or {}
+        lines.append(f"- build dopo la modifica di un servizio ({again['servizio']}), riusando la precedente: "
+                     f"{again['totale_s']:.1f} s = {100 * again['rapporto_su_completa']:.1f}% della build completa "
+                     f"(obiettivo ≤ 15%); pagine riusate {r.get('pages_reused')}, rifatte {r.get('pages_rendered')}; "
+                     f"indici di ricerca riusati {r.get('bundles_reused')}, rifatti {r.get('bundles_indexed')}")
+        lines.append("  - fasi: " + timing_lines(again["fasi"]).replace("\n", "\n    "))
     search = figures.get("prima_ricerca")
     if search:
         lines.append(f"- prima ricerca («{search['query']}» + filtro comune), trasferiti con gzip: "
@@ -410,6 +426,9 @@ def main() -> None:
                         help="servizi in tutto del portale regionale da misurare (ripetibile); da solo, "
                              "misura solo il portale")
     parser.add_argument("--sorgenti", type=int, default=600, help="sorgenti del portale regionale (predefinite 600)")
+    parser.add_argument("--incrementale", action="store_true",
+                        help="misura anche la build dopo la modifica di un servizio, che riusa la precedente, "
+                             "e il suo rapporto con la build completa")
     parser.add_argument("--riusa", action="store_true",
                         help="riusa i cataloghi già generati nella cartella di lavoro (--dir)")
     args = parser.parse_args()
@@ -423,7 +442,7 @@ def main() -> None:
           f"{platform.python_version()}\n")
     results = []
     for services in sizes:
-        figures = run_size(services, workdir, args.baseline_max, args.riusa)
+        figures = run_size(services, workdir, args.baseline_max, args.riusa, args.incrementale)
         results.append(figures)
         print(report(figures) + "\n", flush=True)
     for services in args.federazione or []:
