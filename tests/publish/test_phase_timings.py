@@ -50,7 +50,7 @@ def test_the_phases_of_a_real_two_process_build_add_up_to_its_time(catalogue_cop
     monkeypatch.setattr(mkdocs_site, "site_jobs", lambda services: 2)  # both workers, as at national scale
     build(catalogue_copy, today=REFERENCE_DATE)  # a previous build: this one also swaps it out and deletes it
     started = time.perf_counter()
-    report = build(catalogue_copy, today=REFERENCE_DATE)
+    report = build(catalogue_copy, today=REFERENCE_DATE, reuse=False)  # every page and bundle made again
     wall = time.perf_counter() - started
 
     timings = report.timings
@@ -64,6 +64,13 @@ def test_the_phases_of_a_real_two_process_build_add_up_to_its_time(catalogue_cop
     shown = timing_lines(timings)
     assert shown.startswith(f"Tempi: {sum(children(timings, '').values()):.1f} s in tutto.")
     assert "\n  - parti: " in shown and "      - pagine: " in shown and "(insieme)" in shown
+
+    started = time.perf_counter()
+    again = build(catalogue_copy, today=REFERENCE_DATE)  # reusing the previous build's pages and bundle
+    wall = time.perf_counter() - started
+    assert again.reuse.pages_reused > 40 and again.reuse.bundles_reused == 1
+    assert unaccounted(again.timings, "", wall) == []
+    assert "sito.parti.parte-1.riuso" in again.timings and "sito.manifesto" in again.timings
 
 
 def test_the_check_finds_time_no_phase_names():

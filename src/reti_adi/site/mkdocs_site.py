@@ -146,7 +146,9 @@ class PartResult:
     reused: dict[str, PageRecord] = field(default_factory=dict)
     """Detail pages taken from the previous build, by source path."""
     written: dict[str, tuple[str, str | None]] = field(default_factory=dict)
-    """Pages mkdocs wrote: source path -> (output path, sitemap URL)."""
+    """Keyed pages mkdocs wrote: source path -> (output path, sitemap URL)."""
+    digests: dict[str, str] = field(default_factory=dict)
+    """Keyed pages mkdocs wrote: source path -> digest of the written file (taken here, one core each)."""
 
 
 def output_path(relative: str, directory_urls: bool) -> str:
@@ -201,8 +203,14 @@ def build_part(catalogue: Catalogue, details, ctx: BuildContext, protocols, part
     config_file = write_config(catalogue.root, part_dir / "docs", site_dir or part_dir / "site", ctx,
                                part_dir / "mkdocs.yml", part_dir / "frammenti", config)
     del pages
+    site = site_dir or part_dir / "site"
     run_mkdocs(config_file, stopwatch, result.written if result.keys else None)
+    stopwatch.lap("impronte")  # the digest of each keyed page mkdocs wrote, for the manifest
     result.written = {path: out for path, out in result.written.items() if path in result.keys}
+    for path, (output, _) in result.written.items():
+        digest = file_digest(site / output)
+        if digest is not None:
+            result.digests[path] = digest
     result.times = stopwatch.stop()
     result.times["mkdocs"] = sum(seconds for name, seconds in result.times.items() if name.startswith("mkdocs."))
     return result
@@ -312,11 +320,9 @@ def record_pages(site: Path, results: list[PartResult]) -> dict[str, PageRecord]
         for relative, key in result.keys.items():
             if relative in result.reused:
                 pages[key] = result.reused[relative]
-            elif relative in result.written:
+            elif relative in result.digests:
                 path, loc = result.written[relative]
-                digest = file_digest(site / path)
-                if digest is not None:
-                    pages[key] = PageRecord(path, digest, blocks.get(loc, "") if loc else "")
+                pages[key] = PageRecord(path, result.digests[relative], blocks.get(loc, "") if loc else "")
     return pages
 
 
@@ -341,7 +347,7 @@ def build_site(catalogue: Catalogue, details: dict[str, ServizioDettaglio], ctx:
         merge_sites(others, merged)
         pages: dict[str, PageRecord] = {}
         if reuse is not None:
-            stopwatch.lap("impronte")  # the digest of every page mkdocs wrote, for the manifest
+            stopwatch.lap("manifesto")  # the pages of this build, for the manifest
             pages = record_pages(merged, results)
             reuse.counts.pages_reused = sum(len(r.reused) for r in results)
             reuse.counts.pages_rendered = sum(len(r.keys) - len(r.reused) for r in results)
