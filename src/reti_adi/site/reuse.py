@@ -50,7 +50,8 @@ MAX_PATH_CHARS = 512
 DIGEST = re.compile(r"[0-9a-f]{32}")
 PACKAGE_DIR = Path(__file__).resolve().parent
 VERSIONED = ("mkdocs", "mkdocs-material", "Markdown", "pymdown-extensions", "Jinja2", "MarkupSafe")
-PAGEFIND = ("pagefind", "pagefind_bin", "pagefind_bin_extended")
+PAGEFIND = ("pagefind", "pagefind_bin", "pagefind_bin_extended", "cbor2")
+"""Pagefind and what search_canonical.py re-encodes its bundle with."""
 PER_RUN_KEYS = ("docs_dir", "site_dir")
 PER_RUN_EXTRA = ("reti_adi_frammenti",)
 
