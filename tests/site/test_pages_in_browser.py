@@ -127,9 +127,11 @@ def test_more_results_button_appears_only_when_there_are_more(page, site_server)
     more.click()
     page.wait_for_function("document.querySelectorAll('#ra-risultati li').length > 10")
     assert page.locator("#ra-risultati li").count() == min(20, total)
-    while more.is_visible():
+    while more.is_visible():  # each click waits for its results: a fixed pause lost the last ones under load
+        shown = page.locator("#ra-risultati li").count()
         more.click()
-        page.wait_for_timeout(100)
+        page.wait_for_function(f"document.querySelectorAll('#ra-risultati li').length > {shown}")
+    page.wait_for_function(f"document.querySelectorAll('#ra-risultati li').length >= {total}")
     assert page.locator("#ra-risultati li").count() == total
 
 
