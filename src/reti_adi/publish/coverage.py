@@ -123,15 +123,6 @@ def coverage(catalogue: Catalogue) -> dict[str, AmbitoCoverage]:
     return found
 
 
-def ambito_coverage(catalogue: Catalogue, ambito) -> AmbitoCoverage:
-    """One ambito's coverage, from the catalogue's shared computation."""
-    found = coverage(catalogue).get(ambito.id)
-    if found is not None and found.comuni == list(ambito.comuni):
-        return found
-    return _ambito_coverage(ambito, [r.model for r in catalogue.of("servizio").values()
-                                     if r.model.ambito == ambito.id])
-
-
 def comune_name(code: str) -> str:
     return comuni()[code].denominazione
 

@@ -15,7 +15,7 @@ from docx.shared import Cm, Pt
 from reti_adi.catalogue.records import Catalogue
 from reti_adi.catalogue.vocabularies import vocabulary
 from reti_adi.publish.context import BuildContext
-from reti_adi.publish.coverage import STATI_COPERTURA, TIPOLOGIE_ART7, ambito_coverage, comune_name
+from reti_adi.publish.coverage import STATI_COPERTURA, TIPOLOGIE_ART7, comune_name, coverage
 from reti_adi.publish.demand import build_demand, comune_label, voce_label
 from reti_adi.publish.docx import docx_bytes
 
@@ -66,7 +66,7 @@ def add_table(doc, header: list[str], rows: list[list[str]]) -> None:
 
 def planning_docx(catalogue: Catalogue, ambito_id: str, ctx: BuildContext) -> bytes:
     ambito = catalogue.get("ambito", ambito_id)
-    cov = ambito_coverage(catalogue, ambito)  # this ambito only: the build writes one report per ambito
+    cov = coverage(catalogue)[ambito_id]  # computed once for every report of the build
     pub = build_demand(catalogue)
     quarters = pub.quarters.get(ambito_id, {})
     tip = vocabulary("tipologie_art7")
