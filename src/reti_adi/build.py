@@ -204,9 +204,12 @@ def find_previous(catalogue: Catalogue, out: Path, previous: str | Path | None,
 
 def build(root: Path, out: Path | None = None, previous: str | Path | None = None, today: date | None = None,
           steps: list[tuple[str, Step]] | None = None, first_publication: bool = False,
-          on_phase: Callable[[str], None] | None = None, reuse: bool = True) -> BuildReport:
+          on_phase: Callable[[str], None] | None = None, reuse: bool = True,
+          detach_cleanup: bool = False) -> BuildReport:
     """on_phase(name) is called as each phase starts: the CLI shows it as progress. reuse=False
     (`--completa`): every page rendered and indexed again, none taken from the previous build.
+    detach_cleanup=True (the CLI): the previous build and the work folders are deleted by a detached
+    process after this returns (publish/removal.py); by default they are gone when it returns.
 
     The report's timings name every stretch of the build (see reti_adi.stopwatch): the top-level
     phases add up to the whole call, and each phase's sub-phases («sito.parti», ...) to the phase."""
@@ -218,7 +221,7 @@ def build(root: Path, out: Path | None = None, previous: str | Path | None = Non
     root = Path(root).resolve()
     out = Path(out).resolve() if out else root / "build"
     out.parent.mkdir(parents=True, exist_ok=True)
-    with OutputDir(out) as target:  # a second build of the same out stops here, at once
+    with OutputDir(out, detach_cleanup=detach_cleanup) as target:  # a second build of out stops here, at once
         report = _build_locked(root, target, previous, today, steps, stopwatch, on_phase, first_publication, reuse)
     report.timings = {**stopwatch.stop(), **report.timings}
     return report
@@ -260,7 +263,7 @@ def _build_locked(root: Path, target: OutputDir, previous, today, steps, stopwat
     if site_reuse.record is not None:
         stopwatch.lap("manifesto")  # what the next build may reuse, recorded once this one is in place
         save_manifest(out, site_reuse.record)
-    stopwatch.lap("pulizia")  # the previous build, now out of the way, deleted
+    stopwatch.lap("pulizia")  # the previous build, now out of the way, deleted (or handed to a deleter)
     target.remove_swapped_out()
     stopwatch.lap("chiusura")  # the lock released
     return BuildReport(out, result, context, state.api, sub_timings, notices,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from reti_adi.publish import output_dir
+from reti_adi.publish import output_dir, removal
 from reti_adi.publish.output_dir import WORK_DIR, OutputDir
 
 from ..conftest import REFERENCE_DATE, REPO, run_cli, tree
@@ -26,8 +26,20 @@ def leftovers(root: Path) -> list[str]:
     """What a build may leave beside build/: only its lock and the .gitignore of its work folder."""
     beside = [p.name for p in root.iterdir() if p.name.startswith(".build-")]
     work = root / WORK_DIR
-    inside = sorted(p.relative_to(work).as_posix() for p in work.rglob("*")) if work.exists() else []
+    inside = []  # os.walk, not rglob: a detached deleter may be removing folders while we look
+    for folder, dirs, files in os.walk(work):
+        inside += [(Path(folder) / name).relative_to(work).as_posix() for name in dirs + files]
+    inside.sort()
     return beside + [name for name in inside if name not in (".gitignore", "build.lock")]
+
+
+def wait_for_deleters(root: Path, timeout: float = 120) -> list[str]:
+    """`reti-adi build` returns before its detached deleters are done: give them time to finish, then say
+    what is left. The output's own work folder may stay, empty (only a build removes it, under its lock)."""
+    deadline = time.monotonic() + timeout
+    while leftovers(root) not in ([], ["build"]) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return [name for name in leftovers(root) if name != "build" or any((root / WORK_DIR / name).iterdir())]
 
 
 def site_repo(root: Path) -> Path:
@@ -79,7 +91,7 @@ def test_a_kill_at_any_moment_leaves_the_previous_build_whole(tmp_path):
     for finished, state in seen:
         assert state in (old, new), "a kill left a build/ that is neither the previous nor the new one"
     assert any(not finished for finished, _ in seen)
-    assert leftovers(root) == []
+    assert wait_for_deleters(root) == []
 
 
 def test_a_second_build_of_the_same_output_stops_at_once_with_a_clear_message(catalogue_copy):
@@ -195,3 +207,112 @@ def test_a_discarded_work_folder_is_deleted_before_the_lock_is_released(tmp_path
         target.remove_swapped_out()
     assert not folder.exists()
     assert out.is_dir() and leftovers(tmp_path) == []
+
+
+def test_a_detached_discard_returns_at_once_and_the_folder_goes_eventually(tmp_path):
+    out = tmp_path / "build"
+    with OutputDir(out, detach_cleanup=True) as target:
+        staging = target.staging()
+        folder = staging.parent / ".build-sito-prova"
+        for n in range(200):
+            (folder / f"p{n}").mkdir(parents=True)
+            (folder / f"p{n}" / "index.html").write_text("pagina")
+        target.discard(folder)
+        assert not folder.exists()  # renamed for its deleter, at once
+        with pytest.raises(ValueError):
+            target.discard(tmp_path)  # only what lies under its own work area
+        target.swap_in(staging, remove_previous=False)
+        target.remove_swapped_out()
+    assert wait_for_deleters(tmp_path) == []
+    assert out.is_dir()
+
+
+def big_previous_build(catalogue_copy: Path, files: int = 20000) -> Path:
+    """The data steps' build/, plus enough files that deleting them takes a while."""
+    from reti_adi.build import DATA_STEPS, build
+
+    build(catalogue_copy, today=REFERENCE_DATE, steps=DATA_STEPS)
+    big = catalogue_copy / "build" / "grande"
+    for n in range(files // 100):
+        folder = big / f"d{n}"
+        folder.mkdir(parents=True)
+        for m in range(100):
+            (folder / f"f{m}.html").write_bytes(b"")
+    return big
+
+
+def detached_build(catalogue_copy: Path) -> Path:
+    """A data build that leaves the previous build to a deleter: the folder that deleter is at."""
+    from reti_adi.build import DATA_STEPS, build
+
+    build(catalogue_copy, today=REFERENCE_DATE, steps=DATA_STEPS, detach_cleanup=True)
+    (deleting,) = removal.pending(catalogue_copy / WORK_DIR / "build")
+    return deleting
+
+
+def deleter_of(folder: Path) -> subprocess.Popen:
+    (process,) = [p for p in removal._started if str(folder) in p.args and p.poll() is None]
+    return process
+
+
+def test_a_detached_build_returns_before_the_previous_build_is_deleted(catalogue_copy):
+    big_previous_build(catalogue_copy)
+    deleting = detached_build(catalogue_copy)
+    assert removal.in_progress(deleting) and (deleting / "grande").is_dir()  # the build did not wait
+    out = catalogue_copy / "build"
+    assert (out / "api/v1/index.json").is_file() and not (out / "grande").exists()
+    assert wait_for_deleters(catalogue_copy) == []
+    assert not deleting.exists()
+
+
+def test_a_build_while_a_deleter_runs_publishes_and_leaves_that_folder_to_it(catalogue_copy):
+    from reti_adi.build import DATA_STEPS, build
+
+    big_previous_build(catalogue_copy, files=2000)
+    deleting = detached_build(catalogue_copy)
+    deleter = deleter_of(deleting)
+    os.kill(deleter.pid, signal.SIGSTOP)  # a deleter still at work, however slow
+    try:
+        (catalogue_copy / "catalogo/servizi/trasporto-sociale.yaml").unlink()
+        started = time.monotonic()
+        build(catalogue_copy, today=REFERENCE_DATE, steps=DATA_STEPS)  # the lock is free: not refused
+        assert time.monotonic() - started < 120  # it did not wait for the stopped deleter
+        removed = json.loads((catalogue_copy / "build/api/v1/servizi/trasporto-sociale.json").read_text())
+        assert removed["rimosso"]
+        assert (deleting / "grande").is_dir()  # the recovery left the deleter's folder to the deleter
+        left = leftovers(catalogue_copy)
+        assert all(n == "build" or n.startswith(f"build/{deleting.name}") for n in left), left
+    finally:
+        os.kill(deleter.pid, signal.SIGCONT)
+    assert deleter.wait(timeout=120) == 0
+    assert wait_for_deleters(catalogue_copy, timeout=0) == []
+
+
+def test_a_killed_deleters_leftovers_are_removed_by_the_next_build(catalogue_copy):
+    from reti_adi.build import DATA_STEPS, build
+
+    big_previous_build(catalogue_copy, files=2000)
+    deleting = detached_build(catalogue_copy)
+    deleter = deleter_of(deleting)
+    os.kill(deleter.pid, signal.SIGKILL)
+    deleter.wait(timeout=30)
+    assert deleting.is_dir() and not removal.in_progress(deleting)  # a kill releases the lock
+    build(catalogue_copy, today=REFERENCE_DATE, steps=DATA_STEPS)
+    assert not deleting.exists() and leftovers(catalogue_copy) == []
+
+
+def test_symlinks_in_the_work_area_are_never_followed_by_a_deleter(catalogue_copy, tmp_path):
+    from reti_adi.build import DATA_STEPS, build
+
+    outside = tmp_path / "fuori"
+    (outside / "dentro").mkdir(parents=True)
+    (outside / "dentro" / "da-non-toccare.txt").write_text("fuori dall'area di lavoro")
+    build(catalogue_copy, today=REFERENCE_DATE, steps=DATA_STEPS)
+    (catalogue_copy / "build" / "collegamento").symlink_to(outside)  # inside the build to be deleted
+    (catalogue_copy / "build" / "dentro").symlink_to(outside / "dentro")
+    work = catalogue_copy / WORK_DIR / "build"
+    work.mkdir(parents=True, exist_ok=True)
+    (work / f"{removal.PREFIX}piantato").symlink_to(outside)  # posing as a folder to delete
+    build(catalogue_copy, today=REFERENCE_DATE, steps=DATA_STEPS, detach_cleanup=True)
+    assert wait_for_deleters(catalogue_copy) == []
+    assert (outside / "dentro" / "da-non-toccare.txt").read_text() == "fuori dall'area di lavoro"

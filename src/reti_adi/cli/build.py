@@ -44,7 +44,7 @@ def build_command(path: Path, out: Path | None, previous: str | None, first_publ
     try:
         with phases("Pubblicazione") as phase:
             report = build(path, out, previous, today, first_publication=first_publication, on_phase=phase,
-                           reuse=not full)
+                           reuse=not full, detach_cleanup=True)  # the old build is deleted after we return
     except NotACatalogue as exc:
         raise UsageError(str(exc)) from exc
     except BuildLocked as exc:

@@ -9,7 +9,10 @@ so `reti-adi serve`, GitLab Pages artifacts and actions/upload-pages-artifact se
 The previous build, now in the staging place, is removed afterwards; whatever an interrupted
 build leaves under `.reti-adi-build/` is removed by the next build of the same output. Work
 folders a step has finished with (the site's Markdown, fragments and per-worker output) are
-deleted in a background thread while the later steps run, and waited for before the swap.
+deleted in a background thread while the later steps run, and waited for before the lock is
+released. With detach_cleanup=True (the `reti-adi build` command) both are instead handed to a
+detached deleter (publish/removal.py) and the build returns without waiting for them; the next
+build leaves a deleter still at work alone and removes what a killed one left.
 A lock (flock) makes a second build of the same output stop at once with a clear message.
 
 On a filesystem that cannot exchange (some network filesystems) the swap falls back to two
@@ -28,7 +31,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-WORK_DIR = ".reti-adi-build"
+from reti_adi.publish import removal
+from reti_adi.publish.removal import WORK_DIR
 LEGACY_PREFIXES = (".build-nuovo-", ".build-sito-")
 """Staging folders of earlier versions, which put them straight beside build/."""
 LEGACY_PREVIOUS = ".build-precedente-"
@@ -77,10 +81,13 @@ def _remove(path: Path) -> None:
 
 class OutputDir:
     """`with OutputDir(out) as target:` holds the lock; `target.staging()` makes a staging directory,
-    `target.swap_in(staging)` publishes it. Leaving the block by an exception removes the staging."""
+    `target.swap_in(staging)` publishes it. Leaving the block by an exception removes the staging.
+    detach_cleanup: the previous build and discarded work folders go to detached deleters instead of
+    being deleted (and waited for) by this process; nothing that is published waits on them."""
 
-    def __init__(self, out: Path):
+    def __init__(self, out: Path, detach_cleanup: bool = False):
         self.out = Path(out)
+        self.detach_cleanup = detach_cleanup
         self.base = self.out.parent / WORK_DIR
         self.work = self.base / self.out.name
         self._lock: int | None = None
@@ -150,7 +157,9 @@ class OutputDir:
                 os.rename(kept, self.out)
         if self.work.exists():
             for entry in self.work.iterdir():
-                _remove(entry)
+                if entry.name.startswith(removal.PREFIX) and removal.in_progress(entry):
+                    continue  # a deleter started by an earlier build is still at it: never wait for it
+                self._dispose(entry)
         for prefix in (*LEGACY_PREFIXES, LEGACY_PREVIOUS):
             for folder in self.out.parent.glob(f"{prefix}*"):
                 _remove(folder)
@@ -162,13 +171,16 @@ class OutputDir:
         return staging
 
     def discard(self, folder: Path) -> None:
-        """Delete a finished work folder under this output's work area in a background thread; a kill
-        before it ends leaves it to the next build's recovery."""
+        """Delete a finished work folder under this output's work area in a background thread (with
+        detach_cleanup, by a detached deleter); a kill before it ends leaves it to the next recovery."""
         import threading
 
         folder = Path(folder)
         if self.work.resolve() not in folder.resolve().parents:
             raise ValueError(f"cartella di lavoro fuori da {self.work}: {folder}")
+        if self.detach_cleanup and folder.resolve().parent == self.work.resolve():
+            self._dispose(self.work / folder.name)
+            return
         thread = threading.Thread(target=_remove, args=(folder,), name="reti-adi-pulizia", daemon=True)
         thread.start()
         self._discarding.append(thread)
@@ -194,8 +206,15 @@ class OutputDir:
 
     def remove_swapped_out(self) -> None:
         if self._swapped_out is not None:
-            _remove(self._swapped_out)
+            self._dispose(self._swapped_out)
             self._swapped_out = None
+
+    def _dispose(self, entry: Path) -> None:
+        """Delete an entry of the work area: here and now, or (detach_cleanup) by a detached deleter."""
+        if self.detach_cleanup and entry.is_dir() and not entry.is_symlink() and entry.parent == self.work:
+            removal.detach(entry)
+        else:
+            _remove(entry)
 
     def _swap_in_two_steps(self, staging: Path) -> None:
         aside = self.work / "precedente"
@@ -206,4 +225,4 @@ class OutputDir:
         except BaseException:
             os.rename(aside, self.out)
             raise
-        _remove(aside)
+        self._dispose(aside)
