@@ -101,8 +101,14 @@ def _change_fonte(root: Path) -> None:
           "Fondo non autosufficienze 2024-2026")
 
 
+def _change_ente_phone(root: Path) -> None:
+    """Only the list pages' cards show it (for the ente's services without contacts of their own)."""
+    _edit(root / "catalogo/enti/caf-pianura.yaml", '"051 700600"', '"051 700601"')
+
+
 EDITS = {"servizio-modificato": _edit_service, "servizio-rimosso": _remove_service,
-         "servizio-aggiunto": _add_service, "ente-rinominato": _rename_ente, "fonte-modificata": _change_fonte}
+         "servizio-aggiunto": _add_service, "ente-rinominato": _rename_ente, "fonte-modificata": _change_fonte,
+         "telefono-ente": _change_ente_phone}
 
 
 def _full_build_beside(root: Path, out: Path, tmp_path: Path) -> Path:

@@ -22,8 +22,8 @@ from reti_adi.publish.context import BuildContext
 from reti_adi.resources import catalogue_or_default
 from reti_adi.site.errors import SiteBuildError
 from reti_adi.site.pages.catalogue import PageWriter
-from reti_adi.site.reuse import (Manifest, PageRecord, SiteReuse, base_key, file_digest, page_key, site_key,
-                                 take_verified)
+from reti_adi.site.reuse import (Manifest, PageRecord, SiteReuse, VerifiedLinker, base_key, file_digest, page_key,
+                                 site_key)
 from reti_adi.site.search_index import build_search_indexes
 from reti_adi.stopwatch import Stopwatch
 
@@ -160,27 +160,33 @@ def output_path(relative: str, directory_urls: bool) -> str:
     return f"{stem}/index.html" if directory_urls else f"{stem}.html"
 
 
-def _take_previous(pages: dict[str, str], config: dict, reuse: SiteReuse, base: bytes, reuse_dir: Path,
-                   result: PartResult) -> None:
-    """Key every detail page; move those the previous build has, verified, from `pages` to reuse_dir."""
-    staged = {path: split_page(text)[0] for path, text in pages.items() if not is_detail_page(path)}
+def _take_previous(writer: PageWriter, pages: dict[str, str], config: dict, reuse: SiteReuse, base: bytes,
+                   reuse_dir: Path, result: PartResult) -> None:
+    """Key every deferred detail page by its inputs; link those the previous build has, verified, into
+    reuse_dir, and render the others into `pages`."""
+    staged = {path: split_page(text)[0] for path, text in pages.items()}
     key = site_key(base, config, HOOK, staged, is_detail_page)
-    if key is None:
-        return
-    take = reuse.usable()
-    directory_urls = config.get("use_directory_urls", True) is not False
-    blocks = []
-    for relative in [path for path in pages if is_detail_page(path)]:
-        result.keys[relative] = page_key(key, relative, pages[relative])
-        record = reuse.manifest.pages.get(result.keys[relative]) if take else None
-        if (record is not None and record.path == output_path(relative, directory_urls)
-                and take_verified(reuse.previous, record.path, record.digest, reuse_dir)):
-            result.reused[relative] = record
-            blocks.append(record.sitemap)
-            del pages[relative]
-    if result.reused:  # their sitemap entries, merged by merge_sites like another share's
-        (reuse_dir / "sitemap.xml").unlink(missing_ok=True)  # never write through a link to the previous build
-        (reuse_dir / "sitemap.xml").write_text("\n".join(b for b in blocks if b), encoding="utf-8")
+    if key is not None:
+        take = reuse.usable()
+        directory_urls = config.get("use_directory_urls", True) is not False
+        blocks = []
+        linker = VerifiedLinker(reuse.previous, reuse_dir) if take else None
+        for relative in list(writer.deferred):
+            inputs = writer.input_digest(relative)
+            if inputs is None:
+                continue
+            result.keys[relative] = page_key(key, relative, inputs)
+            record = reuse.manifest.pages.get(result.keys[relative]) if take else None
+            if (record is not None and record.path == output_path(relative, directory_urls)
+                    and linker.take(record.path, record.digest)):
+                result.reused[relative] = record
+                blocks.append(record.sitemap)
+                del writer.deferred[relative]
+        if result.reused:  # their sitemap entries, merged by merge_sites like another share's
+            (reuse_dir / "sitemap.xml").unlink(missing_ok=True)  # never write through a link to the previous build
+            (reuse_dir / "sitemap.xml").write_text("\n".join(b for b in blocks if b), encoding="utf-8")
+    for relative in list(writer.deferred):
+        pages[relative] = writer.render_deferred(relative)
 
 
 def build_part(catalogue: Catalogue, details, ctx: BuildContext, protocols, part_dir: Path, jobs: int,
@@ -191,12 +197,15 @@ def build_part(catalogue: Catalogue, details, ctx: BuildContext, protocols, part
     build has (see site/reuse.py) go to part_dir/riuso instead. Returns its phase times and pages."""
     stopwatch = Stopwatch()
     stopwatch.lap("pagine")
-    pages = PageWriter(catalogue, details, ctx, protocols, select=_share(jobs, part)).write_all()
-    stopwatch.lap("riuso")  # page keys, and the previous build's verified pages linked
+    writer = PageWriter(catalogue, details, ctx, protocols, select=_share(jobs, part),
+                        defer=is_detail_page if reuse is not None else None)
+    pages = writer.write_all()
+    stopwatch.lap("riuso")  # page keys, the previous build's verified pages linked, the others rendered
     config = site_config(catalogue.root, ctx)
     result = PartResult({})
     if reuse is not None:
-        _take_previous(pages, config, reuse, base, part_dir / "riuso", result)
+        _take_previous(writer, pages, config, reuse, base, part_dir / "riuso", result)
+    del writer
     stopwatch.lap("markdown")  # Markdown and fragments staged for mkdocs
     stage_docs(catalogue.root, part_dir / "docs", part_dir / "frammenti", pages)
     stopwatch.lap("configurazione")

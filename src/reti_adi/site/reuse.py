@@ -2,15 +2,17 @@
 
 The rule (ARCHITETTURA.md says the same in Italian):
 
-- The **site key** digests everything that reaches every page besides its own text: this package's
-  files (code, hooks, theme, templates), the versions of reti-adi, Python, mkdocs, mkdocs-material,
-  Markdown, pymdown-extensions, Jinja2 and MarkupSafe, every file of site_src/, the mkdocs
-  configuration as reti-adi writes it minus the per-run paths (docs_dir, site_dir, fragments), the
-  Markdown staged for every page in the nav (its title and front matter are in every page's nav) and
-  mkdocs's build date (SOURCE_DATE_EPOCH; it is each page's sitemap lastmod).
-- A **page key** digests the site key, the page's path and its whole text as PageWriter wrote it
-  (front matter and fragment): what mkdocs and the hooks receive for it, so a key is right by
-  construction, whatever in the catalogue made the text.
+- The **site key** digests everything that reaches every page besides its own inputs: this package's
+  files (all of reti_adi: the models, vocabularies and templates pages are rendered from, the hooks and
+  the theme), the versions of reti-adi, Python, pydantic, markdown-it-py, mkdocs, mkdocs-material,
+  Markdown, pymdown-extensions, Jinja2 and MarkupSafe, every file of site_src/, the mkdocs configuration
+  as reti-adi writes it minus the per-run paths (docs_dir, site_dir, fragments), the Markdown staged for
+  every page in the nav (its title and front matter are in every page's nav) and mkdocs's build date
+  (SOURCE_DATE_EPOCH; it is each page's sitemap lastmod).
+- A **page key** digests the site key, the page's path and its inputs: the template and every value
+  PageWriter.render hands it, digested by type and content (site/pages/inputs.py; a value of a type it
+  does not know leaves the page without a key, rendered every time). The page's text is a pure function
+  of those, so an unchanged page is found without rendering it: only the misses are rendered.
 - A detail page (not in the nav, not an index: mkdocs_site.is_detail_page) whose key is in the
   manifest, and whose file in the previous build still has the recorded digest, is not staged for
   mkdocs: that file is hard-linked (or copied) into the new site and digested again there. A missing,
@@ -36,6 +38,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import sys
 from dataclasses import dataclass, field
 from functools import cache
@@ -43,13 +46,16 @@ from pathlib import Path
 
 from reti_adi import __version__
 
-FORMAT = 1
+FORMAT = 2
 MAX_MANIFEST_BYTES = 256 * 1024 * 1024
 """A manifest larger than this is not read (100,000 pages take about 30 MB)."""
 MAX_PATH_CHARS = 512
 DIGEST = re.compile(r"[0-9a-f]{32}")
 PACKAGE_DIR = Path(__file__).resolve().parent
-VERSIONED = ("mkdocs", "mkdocs-material", "Markdown", "pymdown-extensions", "Jinja2", "MarkupSafe")
+CODE_DIR = PACKAGE_DIR.parent
+"""The whole reti_adi package: pages are rendered from its models, vocabularies and templates."""
+VERSIONED = ("pydantic", "pydantic-core", "markdown-it-py", "mkdocs", "mkdocs-material", "Markdown",
+             "pymdown-extensions", "Jinja2", "MarkupSafe")
 PAGEFIND = ("pagefind", "pagefind_bin", "pagefind_bin_extended", "cbor2")
 """Pagefind and what search_canonical.py re-encodes its bundle with."""
 PER_RUN_KEYS = ("docs_dir", "site_dir")
@@ -113,8 +119,6 @@ def file_digest(path: Path) -> str | None:
     except OSError:
         return None
     try:
-        import stat
-
         if not stat.S_ISREG(os.fstat(descriptor).st_mode):
             return None
         digest = hashlib.blake2b(digest_size=16)
@@ -152,7 +156,7 @@ def _tree_digest(digest, folder: Path, skip=("__pycache__",)) -> None:
 def _code_key() -> bytes:
     digest = hashlib.blake2b(digest_size=16)
     digest.update(f"{FORMAT}|{__version__}|{sys.version}|{_versions(VERSIONED)}\0".encode())
-    _tree_digest(digest, PACKAGE_DIR)
+    _tree_digest(digest, CODE_DIR)
     return digest.digest()
 
 
@@ -210,10 +214,10 @@ def site_key(base: bytes, config: dict, own_hook: str, staged: dict[str, str], i
     return digest.digest()
 
 
-def page_key(key: bytes, relative: str, text: str) -> str:
+def page_key(key: bytes, relative: str, inputs: str) -> str:
+    """inputs: the digest of the page's template and values (site/pages/inputs.py)."""
     digest = hashlib.blake2b(key, digest_size=16)
-    digest.update(f"\0{relative}\0".encode("utf-8"))
-    digest.update(text.encode("utf-8"))
+    digest.update(f"\0{relative}\0{inputs}".encode("utf-8"))
     return digest.hexdigest()
 
 
@@ -234,29 +238,62 @@ def safe_relative(relative) -> bool:
             and all(part not in ("", ".", "..") for part in relative.split("/")))
 
 
-def take_verified(previous: Path, relative: str, digest: str, target: Path) -> bool:
-    """Link (or copy) previous/relative to target/relative if it is a plain file inside previous and
-    the linked bytes have `digest`; otherwise leave nothing at target and say False."""
-    if not safe_relative(relative):
-        return False
-    source, destination = previous / relative, target / relative
-    try:
-        if previous.resolve() / relative != source.resolve():  # a symlink on the way
+class VerifiedLinker:
+    """Links files of the previous build into a new folder, each only if it is a plain file below plain
+    directories of the previous build and the linked bytes have the recorded digest.
+
+    Thousands of pages share a few directories: each directory of the previous build is checked (lstat:
+    a real directory, not a symlink) once, and each directory of the target made once."""
+
+    def __init__(self, previous: Path, target: Path):
+        self.previous = Path(previous)
+        self.target = Path(target)
+        self._plain: set[str] = {""}
+        self._made: set[str] = set()
+
+    def _plain_dir(self, relative: str) -> bool:
+        if relative in self._plain:
+            return True
+        up = relative.rpartition("/")[0]
+        if not self._plain_dir(up):
             return False
-    except (OSError, RuntimeError):
-        return False
-    try:
-        destination.parent.mkdir(parents=True, exist_ok=True)
         try:
-            os.link(source, destination, follow_symlinks=False)
+            mode = os.lstat(self.previous / relative).st_mode
         except OSError:
-            shutil.copyfile(source, destination, follow_symlinks=False)
-    except OSError:
-        return False
-    if file_digest(destination) == digest:
+            return False
+        if not stat.S_ISDIR(mode):
+            return False
+        self._plain.add(relative)
         return True
-    destination.unlink(missing_ok=True)
-    return False
+
+    def take(self, relative: str, digest: str) -> bool:
+        """Link (or copy) previous/relative to target/relative; leave nothing there and say False unless
+        it checks out."""
+        if not safe_relative(relative):
+            return False
+        parent = relative.rpartition("/")[0]
+        if not self._plain_dir(parent):
+            return False
+        source, destination = self.previous / relative, self.target / relative
+        try:
+            if parent not in self._made:
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                self._made.add(parent)
+            try:
+                os.link(source, destination, follow_symlinks=False)  # a symlink is linked as itself...
+            except OSError:
+                shutil.copyfile(source, destination, follow_symlinks=False)
+        except OSError:
+            return False
+        if file_digest(destination) == digest:  # ...and never read through: file_digest does not follow it
+            return True
+        destination.unlink(missing_ok=True)
+        return False
+
+
+def take_verified(previous: Path, relative: str, digest: str, target: Path) -> bool:
+    """One file: VerifiedLinker(previous, target).take(relative, digest)."""
+    return VerifiedLinker(previous, target).take(relative, digest)
 
 
 def manifest_path(out: Path) -> Path:

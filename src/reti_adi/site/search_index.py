@@ -26,7 +26,7 @@ from reti_adi.catalogue.vocabularies import comuni
 from reti_adi.publish.api_models import ServizioDettaglio
 from reti_adi.site.errors import SiteBuildError
 from reti_adi.site.pages.common import STATI
-from reti_adi.site.reuse import BundleRecord, SiteReuse, bundle_key, file_digest, take_verified
+from reti_adi.site.reuse import BundleRecord, SiteReuse, VerifiedLinker, bundle_key, file_digest
 from reti_adi.site.search_canonical import canonicalize_bundle
 from reti_adi.stopwatch import Stopwatch
 
@@ -136,7 +136,8 @@ def _take_bundle(reuse: SiteReuse, region_id: str, key: str, target: Path) -> bo
     if not reuse.usable() or record is None or record.key != key or not record.files:
         return False
     previous = reuse.previous / INDEX_DIR / region_id
-    if all(take_verified(previous, name, digest, target) for name, digest in record.files.items()):
+    linker = VerifiedLinker(previous, target)
+    if all(linker.take(name, digest) for name, digest in record.files.items()):
         return True
     shutil.rmtree(target, ignore_errors=True)
     return False

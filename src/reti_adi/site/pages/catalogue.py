@@ -14,6 +14,7 @@ from reti_adi.publish import api_models as m
 from reti_adi.publish.context import BuildContext
 from reti_adi.site.jsonld import government_service
 from reti_adi.site.pages.contacts import contact_card
+from reti_adi.site.pages.inputs import InputDigester, Unkeyable
 from reti_adi.site.pages.listing import ServiceListing
 from reti_adi.site.pages.report import ReportChannels, report_channels
 from reti_adi.site.pages.sedi import sedi_section
@@ -34,15 +35,20 @@ class PageWriter:
     """Collects path -> Markdown text for every generated page."""
 
     def __init__(self, catalogue: Catalogue, details: dict[str, m.ServizioDettaglio], ctx: BuildContext,
-                 protocols=None, select=None):
-        """select(path) -> bool: render only some pages (each site-build process renders its share)."""
+                 protocols=None, select=None, defer=None):
+        """select(path) -> bool: render only some pages (each site-build process renders its share).
+        defer(path) -> bool: keep those pages' template and values in `deferred` instead of rendering them,
+        so a rebuild can look each one up by input_digest() and render (render_deferred) only the misses."""
         self.select = select
+        self.defer = defer
         self.catalogue = catalogue
         self.details = details
         self.ctx = ctx
         self.protocols = protocols
         self.pages: dict[str, str] = {}
+        self.deferred: dict[str, tuple[str, dict]] = {}
         self.env = page_env()
+        self._digester: InputDigester | None = None
 
     def wanted(self, path: str) -> bool:
         """Whether this writer renders the page: ask before computing what only that page needs."""
@@ -52,8 +58,29 @@ class PageWriter:
         if not self.wanted(path):
             return
         url = path.removesuffix(".md").removesuffix("index").rstrip("/") + "/" if path != "index.md" else ""
-        page = "" if url == "/" else url
-        self.pages[path] = self.env.get_template(template).render(page=page, **values)
+        values["page"] = "" if url == "/" else url
+        if self.defer is not None and self.defer(path):
+            self.deferred[path] = (template, values)
+        else:
+            self.pages[path] = self.env.get_template(template).render(**values)
+
+    def render_deferred(self, path: str) -> str:
+        template, values = self.deferred.pop(path)
+        return self.env.get_template(template).render(**values)
+
+    def input_digest(self, path: str) -> str | None:
+        """What a deferred page is rendered from, digested (site/pages/inputs.py); None: it has no key."""
+        if self._digester is None:
+            # a list page's card of a service also shows its essentials: part of that service's input
+            self._digester = InputDigester(
+                extra=lambda model: (self.essentials.get(model.id) if isinstance(model, m.ServizioDettaglio)
+                                     else None),
+                constants=(ServiceListing,))
+        template, values = self.deferred[path]
+        try:
+            return self._digester.digest(template, values)
+        except Unkeyable:
+            return None
 
     def lista(self, path: str, title: str, sections: list[Section], intro: Markup | None = None,
               show_ambito: bool = False) -> None:

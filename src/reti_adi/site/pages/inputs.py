@@ -1,0 +1,98 @@
+"""The digest of what a page is rendered from, so a rebuild can tell an unchanged page without rendering it.
+
+A page's text is a pure function of its template (code), the Jinja environment's globals and filters
+(code, and the vocabularies shipped with the package) and the values PageWriter.render passes. This
+module digests those values, whatever their shape, by type and content:
+
+- text (str and Markup apart: the same characters are escaped or not), numbers, booleans, None, dates;
+- lists, tuples and dicts, item by item;
+- pydantic models by their JSON (pydantic-core writes every field), dataclasses field by field;
+- an object of any other type raises Unkeyable: that page has no key and is always rendered, so an input
+  nobody taught this module is a slower rebuild, never a stale page.
+
+A model may be listed on thousands of pages: its digest is taken once per writer (by identity, holding a
+reference so the identity cannot be reused), and `extra(model)` adds what the writer knows about it besides
+its fields (the list pages' per-service card data).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Callable
+from datetime import date, datetime
+from enum import Enum
+
+from markupsafe import Markup
+from pydantic import BaseModel
+
+MAX_DEPTH = 64
+
+
+class Unkeyable(Exception):
+    """A value this module cannot digest: the page is rendered, not looked up."""
+
+
+class InputDigester:
+    def __init__(self, extra: Callable[[BaseModel], object] | None = None, constants: tuple[type, ...] = ()):
+        """extra(model): more input the writer attaches to a model; constants: types whose instances
+        contribute only their type's name (their output depends on code and on inputs digested elsewhere)."""
+        self._extra = extra
+        self._constants = constants
+        self._models: dict[int, tuple[object, bytes]] = {}
+
+    def digest(self, template: str, values: dict) -> str:
+        """Hex digest of (template, values); raises Unkeyable."""
+        parts: list[bytes] = [b"T", template.encode("utf-8"), b"\0"]
+        self._add(parts, dict(values), 0)
+        return hashlib.blake2b(b"".join(parts), digest_size=16).hexdigest()
+
+    def _model(self, value: BaseModel) -> bytes:
+        found = self._models.get(id(value))
+        if found is not None and found[0] is value:
+            return found[1]
+        parts = [b"P", type(value).__qualname__.encode(), b"\0", value.model_dump_json().encode("utf-8")]
+        if self._extra is not None:
+            more = self._extra(value)
+            if more is not None:
+                parts.append(b"\0+")
+                self._add(parts, more, 1)
+        digest = hashlib.blake2b(b"".join(parts), digest_size=16).digest()
+        self._models[id(value)] = (value, digest)
+        return digest
+
+    def _add(self, parts: list[bytes], value, depth: int) -> None:
+        if depth > MAX_DEPTH:
+            raise Unkeyable("valori annidati troppo in profondità")
+        kind = type(value)
+        if kind is Markup:
+            parts += (b"M", str(value).encode("utf-8", "surrogatepass"), b"\0")
+        elif kind is str:
+            parts += (b"S", value.encode("utf-8", "surrogatepass"), b"\0")
+        elif value is None or kind in (bool, int, float):
+            parts += (b"N", repr(value).encode(), b"\0")
+        elif kind in (date, datetime):
+            parts += (b"D", kind.__name__.encode(), value.isoformat().encode(), b"\0")
+        elif kind in (list, tuple):
+            parts += (b"L" if kind is list else b"U", str(len(value)).encode(), b"\0")
+            for item in value:
+                self._add(parts, item, depth + 1)
+        elif kind is dict:
+            parts += (b"{", str(len(value)).encode(), b"\0")
+            for key in sorted(value, key=repr):
+                self._add(parts, key, depth + 1)
+                self._add(parts, value[key], depth + 1)
+        elif isinstance(value, BaseModel):
+            parts += (b"m", self._model(value))
+        elif isinstance(value, Enum):
+            parts += (b"E", kind.__qualname__.encode(), b"\0")
+            self._add(parts, value.value, depth + 1)
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            parts += (b"C", kind.__qualname__.encode(), b"\0")
+            for field in dataclasses.fields(value):
+                parts += (field.name.encode(), b"=")
+                self._add(parts, getattr(value, field.name), depth + 1)
+        elif isinstance(value, self._constants):
+            parts += (b"K", kind.__qualname__.encode(), b"\0")
+        else:
+            raise Unkeyable(f"tipo di valore non previsto: {kind.__module__}.{kind.__qualname__}")
