@@ -124,3 +124,34 @@ def test_a_page_whose_inputs_did_not_change_renders_the_same_and_a_changed_page_
     assert changed, "la modifica non cambia alcuna pagina: il test non proverebbe nulla"
     assert [path for path in changed if after[path][0] == before[path][0]] == []
     assert len(changed) < len(after) or edit == "data"
+
+
+def test_a_deferred_page_renders_as_it_would_have_at_once(catalogue_copy, before):
+    """Deferring keeps the values until the end of write_all: none of them may change in between."""
+    catalogue, result = load_and_check(catalogue_copy, REFERENCE_DATE)
+    ctx = make_context(catalogue, [p for _, p in discover(catalogue_copy)], reference_date=result.today)
+    pub = build_api(catalogue, ctx, None)
+    at_once = PageWriter(catalogue, pub.details, ctx, pub.protocols).write_all()
+    assert {path: text for path, (_, text) in before.items()} == {p: at_once[p] for p in before}
+
+
+def test_a_lazy_value_is_keyed_by_its_function_and_arguments_and_made_once():
+    from reti_adi.site.pages.inputs import Lazy
+
+    calls = []
+
+    def _made(x):  # a closure: no key
+        calls.append(x)
+        return Markup("<b>{}</b>").format(x)
+
+    assert _digest(Lazy(data_lazy, "a")) == _digest(Lazy(data_lazy, "a")) != _digest(Lazy(data_lazy, "b"))
+    with pytest.raises(Unkeyable):
+        _digest(Lazy(_made, "a"))
+    with pytest.raises(Unkeyable):
+        _digest(Lazy(lambda: "x"))
+    value = Lazy(_made, "<x>")
+    assert str(value) == "<b>&lt;x&gt;</b>" and value.__html__() == str(value) and bool(value) and calls == ["<x>"]
+
+
+def data_lazy(x):
+    return Markup("<i>{}</i>").format(x)

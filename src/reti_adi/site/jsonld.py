@@ -26,9 +26,19 @@ STATUS = {"attivo": "Attivo", "sospeso": "Sospeso", "cessato": "Cessato", "non_p
 
 
 def government_service(s: m.ServizioDettaglio, ctx: BuildContext, catalogue: Catalogue) -> str:
+    return service_jsonld(*jsonld_inputs(s, ctx, catalogue))
+
+
+def jsonld_inputs(s: m.ServizioDettaglio, ctx: BuildContext, catalogue: Catalogue) -> tuple:
+    """What service_jsonld reads besides the service: its page address and its ente's name, tax id and site."""
     ente = catalogue.get("ente", s.ente_erogatore.id)
     # without a site address the page's own address («./», resolved by the reader against the page)
     url = ctx.page_url(f"servizi/{s.id}/") if ctx.site_url else "./"
+    return s, url, ente.denominazione, ente.codice_fiscale, ente.sito_web
+
+
+def service_jsonld(s: m.ServizioDettaglio, url: str, ente_name: str, ente_tax_id: str | None,
+                   ente_site: str | None) -> str:
     data = {
         "@context": "https://schema.org",
         "@type": "GovernmentService",
@@ -38,8 +48,7 @@ def government_service(s: m.ServizioDettaglio, ctx: BuildContext, catalogue: Cat
         "description": s.descrizione,
         "serviceType": s.tipologia.etichetta,
         "url": url,
-        "provider": {"@type": "Organization", "name": ente.denominazione, "taxID": ente.codice_fiscale,
-                     "url": ente.sito_web},
+        "provider": {"@type": "Organization", "name": ente_name, "taxID": ente_tax_id, "url": ente_site},
         "areaServed": [{"@type": "City", "name": comuni()[c].denominazione, "identifier": c}
                        for c in s.territorio.comuni_istat],
         "audience": {"@type": "Audience", "audienceType": s.a_chi_e_rivolto

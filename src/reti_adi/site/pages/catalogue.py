@@ -12,9 +12,9 @@ from reti_adi.catalogue.records import Catalogue
 from reti_adi.catalogue.vocabularies import comuni, vocabulary
 from reti_adi.publish import api_models as m
 from reti_adi.publish.context import BuildContext
-from reti_adi.site.jsonld import government_service
+from reti_adi.site.jsonld import jsonld_inputs, service_jsonld
 from reti_adi.site.pages.contacts import contact_card
-from reti_adi.site.pages.inputs import InputDigester, Unkeyable
+from reti_adi.site.pages.inputs import InputDigester, Lazy, Unkeyable
 from reti_adi.site.pages.listing import ServiceListing
 from reti_adi.site.pages.report import ReportChannels, report_channels
 from reti_adi.site.pages.sedi import sedi_section
@@ -130,7 +130,7 @@ class PageWriter:
             channel = self.ctx.report_channel(s.id)  # a portal's service: its source's channel and local id
             channels, reported = (ReportChannels(channel[0], channel[1]), channel[2]) if channel else (default, s.id)
             self.render(f"servizi/{s.id}.md", "servizio.html.j2", s=s, title_json=title_json(s.denominazione),
-                        jsonld=Markup(government_service(s, self.ctx, self.catalogue)),
+                        jsonld=Lazy(service_jsonld, *jsonld_inputs(s, self.ctx, self.catalogue)),
                         origine=self.ctx.source_page(s.id),
                         card=contact_card(s, self.catalogue), overdue=verification_overdue(s, self.ctx.today), place=_place(s),
                         report_form=channels.form_link(reported, s.denominazione),
@@ -245,8 +245,8 @@ class PageWriter:
             comuni_list = [(c, comuni()[c].denominazione) for c in a.comuni]
             intro = fragment(AMBITO_INTRO, a=a, capofila=capofila, page=page, missing=len(missing),
                              comuni_list=comuni_list)
-            where = Section("Dove sono le sedi", "sedi", html=sedi_section(
-                present, comuni_list, page, f"Mappa delle sedi dei servizi dell'ambito {a.denominazione}"))
+            where = Section("Dove sono le sedi", "sedi", html=Lazy(
+                sedi_section, present, comuni_list, page, f"Mappa delle sedi dei servizi dell'ambito {a.denominazione}"))
             self.lista(f"ambiti/{a.id}.md", a.denominazione,
                        (self._grouped_by_tipologia(present, "Servizi dell'ambito") or [Section(services=[])])
                        + [where], intro)

@@ -7,6 +7,7 @@ module digests those values, whatever their shape, by type and content:
 - text (str and Markup apart: the same characters are escaped or not), numbers, booleans, None, dates;
 - lists, tuples and dicts, item by item;
 - pydantic models by their JSON (pydantic-core writes every field), dataclasses field by field;
+- a Lazy value (Markup made only when the page is rendered) by its function's name and arguments;
 - an object of any other type raises Unkeyable: that page has no key and is always rendered, so an input
   nobody taught this module is a slower rebuild, never a stale page.
 
@@ -22,15 +23,46 @@ import hashlib
 from collections.abc import Callable
 from datetime import date, datetime
 from enum import Enum
+from functools import cache
 
 from markupsafe import Markup
 from pydantic import BaseModel
 
 MAX_DEPTH = 64
+MEMO_PARTS = 256
+"""A dataclass whose digest takes more parts than this is remembered by identity."""
 
 
 class Unkeyable(Exception):
     """A value this module cannot digest: the page is rendered, not looked up."""
+
+
+class Lazy:
+    """Markup made only if the page is rendered: function(*args), digested as the function's name and its
+    arguments. The function must be a module-level function whose result depends on its arguments alone
+    (and on code): a lambda or a closure could read anything, so it leaves the page without a key.
+    Jinja prints it through __html__; a test of it (`{% if x %}`) makes it."""
+
+    __slots__ = ("function", "args", "_made")
+
+    def __init__(self, function: Callable, *args):
+        self.function = function
+        self.args = args
+        self._made: Markup | None = None
+
+    def made(self) -> Markup:
+        if self._made is None:
+            self._made = Markup(self.function(*self.args))
+        return self._made
+
+    def __html__(self) -> str:
+        return self.made().__html__()
+
+    def __str__(self) -> str:
+        return str(self.made())
+
+    def __bool__(self) -> bool:
+        return bool(self.made())
 
 
 class InputDigester:
@@ -74,6 +106,10 @@ class InputDigester:
         elif kind in (date, datetime):
             parts += (b"D", kind.__name__.encode(), value.isoformat().encode(), b"\0")
         elif kind in (list, tuple):
+            if all(type(item) is str for item in value):  # the commonest shape, in one go
+                text = "".join(f"{len(item)}:{item}" for item in value)
+                parts += (b"l" if kind is list else b"u", text.encode("utf-8", "surrogatepass"), b"\0")
+                return
             parts += (b"L" if kind is list else b"U", str(len(value)).encode(), b"\0")
             for item in value:
                 self._add(parts, item, depth + 1)
@@ -84,15 +120,37 @@ class InputDigester:
                 self._add(parts, value[key], depth + 1)
         elif isinstance(value, BaseModel):
             parts += (b"m", self._model(value))
+        elif kind is Lazy:
+            name = getattr(value.function, "__qualname__", "")
+            if not callable(value.function) or "<" in name or "." in name or not name:
+                raise Unkeyable(f"funzione non di modulo: {name or value.function!r}")
+            parts += (b"F", f"{value.function.__module__}:{name}".encode(), b"\0")
+            self._add(parts, list(value.args), depth + 1)
         elif isinstance(value, Enum):
             parts += (b"E", kind.__qualname__.encode(), b"\0")
             self._add(parts, value.value, depth + 1)
         elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-            parts += (b"C", kind.__qualname__.encode(), b"\0")
-            for field in dataclasses.fields(value):
-                parts += (field.name.encode(), b"=")
-                self._add(parts, getattr(value, field.name), depth + 1)
+            # a big one (an ambito's coverage) may be shown by several values of a page: digested once
+            found = self._models.get(id(value))
+            if found is not None and found[0] is value:
+                parts += (b"c", found[1])
+                return
+            own: list[bytes] = [b"C", kind.__qualname__.encode(), b"\0"]
+            for name in _field_names(kind):
+                own += (name, b"=")
+                self._add(own, getattr(value, name.decode()), depth + 1)
+            if len(own) > MEMO_PARTS:
+                digest = hashlib.blake2b(b"".join(own), digest_size=16).digest()
+                self._models[id(value)] = (value, digest)
+                parts += (b"c", digest)
+            else:
+                parts += own
         elif isinstance(value, self._constants):
             parts += (b"K", kind.__qualname__.encode(), b"\0")
         else:
             raise Unkeyable(f"tipo di valore non previsto: {kind.__module__}.{kind.__qualname__}")
+
+
+@cache
+def _field_names(kind: type) -> tuple[bytes, ...]:
+    return tuple(field.name.encode() for field in dataclasses.fields(kind))

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from reti_adi.catalogue.vocabularies import vocabulary
 from reti_adi.publish.coverage import AREE, STATI_COPERTURA, TIPOLOGIE_ART7, AmbitoCoverage, comune_name, coverage
 from reti_adi.site.pages.common import Section, fragment
+from reti_adi.site.pages.inputs import Lazy
 
 if TYPE_CHECKING:  # the writer calls this module, never the other way round
     from reti_adi.site.pages.catalogue import PageWriter
@@ -26,11 +27,12 @@ def write_planning_pages(writer: PageWriter) -> None:
     for ambito_id, cov in coverage(writer.catalogue).items():
         ambito = writer.catalogue.get("ambito", ambito_id)
         page = planning_path(ambito_id)
+        # made only if the page is rendered (site/pages/inputs.py Lazy); _gaps gets the names it shows
         sections = [Section("Copertura per tipologia", "copertura-tipologie",
-                            html=_matrix(cov, page, names, "tipologie")),
+                            html=Lazy(_matrix, cov, page, "tipologie")),
                     Section("Copertura per area di utenza", "copertura-aree",
-                            html=_matrix(cov, page, names, "aree")),
-                    Section("Dove mancano servizi attivi", "lacune", html=_gaps(cov, page, names))]
+                            html=Lazy(_matrix, cov, page, "aree")),
+                    Section("Dove mancano servizi attivi", "lacune", html=Lazy(_gaps, cov, page, _gap_names(cov, names)))]
         sections.extend(demand_sections(writer, ambito))
         intro = fragment(INTRO, a=ambito, page=page, gaps=cov.gaps(),
                          total=len(cov.comuni) * len(TIPOLOGIE_ART7), symbols=SYMBOLS, stati=STATI_COPERTURA)
@@ -43,7 +45,7 @@ def write_planning_pages(writer: PageWriter) -> None:
                   "e quanta domanda di sostegni non presenti registrano le piattaforme dei Patti.")
 
 
-def _matrix(cov: AmbitoCoverage, page: str, names: dict[str, str], dimension: str):
+def _matrix(cov: AmbitoCoverage, page: str, dimension: str):
     if dimension == "tipologie":
         voc, codes, cells = vocabulary("tipologie_art7"), TIPOLOGIE_ART7, cov.tipologie
         caption = "Servizi attivi per comune e tipologia (art. 7, c. 1, D.Lgs. 147/2017, lettere a–h)"
@@ -54,7 +56,14 @@ def _matrix(cov: AmbitoCoverage, page: str, names: dict[str, str], dimension: st
         headers = [(c, voc.label(c)) for c in codes]
     rows = [(code, comune_name(code), [cells[code][k] for k in codes]) for code in cov.comuni]
     return fragment(MATRIX, caption=caption, headers=headers, rows=rows, page=page, symbols=SYMBOLS,
-                    stati=STATI_COPERTURA, names=names, anchor=f"matrice-{dimension}")
+                    stati=STATI_COPERTURA, anchor=f"matrice-{dimension}")
+
+
+def _gap_names(cov: AmbitoCoverage, names: dict[str, str]) -> dict[str, str]:
+    """The names _gaps shows: the suspended and not-present services of the ambito's uncovered cells."""
+    shown = {s for row in cov.tipologie.values() for cell in row.values() if cell.stato != "coperto"
+             for s in (*cell.sospesi, *cell.non_presenti)}
+    return {s: names[s] for s in sorted(shown) if s in names}
 
 
 def _gaps(cov: AmbitoCoverage, page: str, names: dict[str, str]):

@@ -72,11 +72,24 @@ def _commitments_by_party(p: m.ProtocolloDettaglio) -> list[tuple[str, list[m.Im
 def ente_sections(pub: ProtocolPublication):
     """Sections for an ente's page: its networks and the commitments it signed."""
 
+    # indexed once, in the order a scan per ente would find them: thousands of enti, each scanning
+    # every network and protocol, was most of the time of the enti's pages
+    memberships_of: dict[str, list] = defaultdict(list)
+    for r in pub.reti:
+        for x in r.membri:
+            memberships_of[x.ente.id].append((r, x.ruolo))
+    signed_of: dict[str, list] = defaultdict(list)
+    for p in pub.protocolli.values():
+        commitments: dict[str, list] = defaultdict(list)
+        for i in p.impegni:
+            commitments[i.ente].append(i)
+        for ente in dict.fromkeys([*p.parti, *commitments]):
+            signed_of[ente].append((p, commitments.get(ente, [])))
+
     def provider(writer: PageWriter, ente_id: str) -> list[Section]:
         page = f"enti/{ente_id}/"
-        memberships = [(r, x.ruolo) for r in pub.reti for x in r.membri if x.ente.id == ente_id]
-        signed = [(p, [i for i in p.impegni if i.ente == ente_id]) for p in pub.protocolli.values()
-                  if ente_id in p.parti or any(i.ente == ente_id for i in p.impegni)]
+        memberships = memberships_of.get(ente_id, [])
+        signed = signed_of.get(ente_id, [])
         sections = []
         if memberships:
             sections.append(Section("Reti di cui fa parte", "reti", html=fragment(ENTE_RETI, rows=memberships,
