@@ -231,7 +231,8 @@ def _build_locked(root: Path, target: OutputDir, previous, today, steps, stopwat
                   on_phase: Callable[[str], None], first_publication: bool, reuse_site: bool = True) -> BuildReport:
     out = target.out
     stopwatch.lap("controllo")
-    catalogue, result = load_and_check(root, today)
+    # a rebuild reads only the files that changed (the check cache, with every model); --completa reads all
+    catalogue, result = load_and_check(root, today, use_cache=reuse_site, models=True)
     if not result.ok:
         raise BuildRefused(result)
     stopwatch.lap("precedente")  # the previous publication read and checked against this catalogue

@@ -18,9 +18,11 @@ class NotACatalogue(Exception):
 
 
 def load_and_check(root: Path, today: date | None = None, use_cache: bool = False,
-                   jobs: int | None = None) -> tuple[Catalogue, CheckResult]:
+                   jobs: int | None = None, models: bool = False) -> tuple[Catalogue, CheckResult]:
     """use_cache: reuse the per-file and per-record results of earlier runs (see cache.py); the CLI turns
-    it on. Records served by the cache read their file again only when their model is asked for."""
+    it on. Records served by the cache read their file again only when their model is asked for, unless
+    models: every record gets its model before the rules run, from the cache's validated JSON where it
+    has it (the build, which publishes them all: see loader.fill_models)."""
     root = Path(root)
     if not (root / "catalogo").is_dir():
         raise NotACatalogue(f"nessun catalogo in «{root}»: manca la cartella catalogo/")
@@ -31,6 +33,10 @@ def load_and_check(root: Path, today: date | None = None, use_cache: bool = Fals
 
         cache = CheckCache(root)
     catalogue = load_catalogue(root, cache, jobs)
+    if models:
+        from reti_adi.catalogue.loader import fill_models
+
+        fill_models(catalogue, cache, jobs)
     catalogue.demand, demand_problems, demand_files = load_demand(root)
     catalogue.files += demand_files
     problems = catalogue.problems + demand_problems + check_catalogue(catalogue, today, cache)

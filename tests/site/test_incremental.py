@@ -19,6 +19,8 @@ from pathlib import Path
 import pytest
 
 from reti_adi.build import build
+from reti_adi.catalogue import loader
+from reti_adi.check import check
 from reti_adi.publish import removal
 from reti_adi.site import reuse
 
@@ -62,12 +64,23 @@ def first_build(tmp_path_factory) -> tuple[Path, Path]:
 
 @pytest.fixture
 def copy(first_build, tmp_path) -> tuple[Path, Path]:
-    """A private copy of the repository and its build, with the build's manifest (keyed by path)."""
+    """A private copy of the repository and its build, with the build's manifest (keyed by path) and a
+    check cache of its own (keyed by path too), as the build that made it leaves them."""
     root, out = first_build
     mine = tmp_path / "repo"
     shutil.copytree(root, mine, symlinks=True, ignore=shutil.ignore_patterns(".reti-adi-build"))
     reuse.save_manifest(mine / "build", reuse.load_manifest(out))
+    assert check(mine, REFERENCE_DATE, use_cache=True).errors == []
     return mine, mine / "build"
+
+
+def _parses(monkeypatch) -> list[str]:
+    """The catalogue files parsed from their YAML (the others' models come from the check cache)."""
+    parsed: list[str] = []
+    original = loader.parse_stage
+    monkeypatch.setattr(loader, "parse_stage", lambda kind, raw, relative, *rest: (
+        parsed.append(relative), original(kind, raw, relative, *rest))[1])
+    return parsed
 
 
 def _edit(path: Path, old: str, new: str) -> None:
@@ -126,15 +139,25 @@ def _same(first: Path, second: Path) -> None:
     assert [k for k in a if a[k] != b[k]] == []
 
 
+EDITED_FILES = {"servizio-modificato": ["catalogo/servizi/emporio-solidale.yaml"], "servizio-rimosso": [],
+                "servizio-aggiunto": ["catalogo/servizi/emporio-bis.yaml"],
+                "ente-rinominato": ["catalogo/enti/odv-rete-solidale.yaml"],
+                "fonte-modificata": ["catalogo/fonti/fna-2024-2026.yaml"]}
+
+
 @pytest.mark.parametrize("edit", list(EDITS), ids=list(EDITS))
-def test_an_incremental_build_after_an_edit_is_the_full_build_byte_for_byte(copy, tmp_path, edit):
+def test_an_incremental_build_after_an_edit_is_the_full_build_byte_for_byte(copy, tmp_path, edit, monkeypatch):
     root, out = copy
     EDITS[edit](root)
     full = _full_build_beside(root, out, tmp_path)
+    parsed = _parses(monkeypatch)
     # as `reti-adi build` does: the previous build, hard links to most of the new one, is deleted by a
     # detached process while the new one is compared; unlinking the old names must not touch the new bytes
     report = _build(root, out, detach_cleanup=True)
     _same(out, full)
+    # the other records came from the check cache (the catalogue's own file is read for a warning's position)
+    assert [f for f in parsed if f.startswith(("catalogo/servizi/", "catalogo/enti/", "catalogo/fonti/",
+                                               "catalogo/ambiti/"))] == EDITED_FILES[edit]
     counts = report.reuse
     assert counts.pages_reused > 40, counts
     assert 1 <= counts.pages_rendered < counts.pages_reused, counts

@@ -10,6 +10,10 @@ code and vocabularies that judged them (the salt):
   the list of what the rule looked up in the rest of the catalogue and what it found (an id
   present, the digest of another record...). The result is reused only if the record, the
   reference date and every one of those look-ups are unchanged (see rules/checker.py).
+- per file (table `modello`): the validated record as JSON, for the build, which needs every record's
+  model: a rebuild then parses only the YAML that changed. It is read only when asked for (a re-check
+  never reads it), only for the digest the file has now, and pydantic validates it again with the
+  record's model, exactly as the cold path does with the parsed YAML: data, never code.
 
 When a file need not be read again: its lstat signature (device, inode, size, mtime_ns, ctime_ns)
 equals the one recorded when it was hashed, and both times are at least SETTLED_NS older than
@@ -47,7 +51,7 @@ from reti_adi.catalogue.vocabularies import schemas_dir, vocabularies_dir
 from reti_adi.rules.problems import Problem
 
 ENV_VAR = "RETI_ADI_CACHE"
-FORMAT = 6
+FORMAT = 7
 MAX_ENTRY_BYTES = 16 * 1024 * 1024
 """An entry larger than this is not read back (a catalogue file is far smaller)."""
 MAX_DATABASE_BYTES = 4 * 1024 * 1024 * 1024
@@ -111,6 +115,8 @@ _SCHEMA = {
               "tipi TEXT NOT NULL, stato_tipi BLOB NOT NULL, letture BLOB NOT NULL, trovato BLOB NOT NULL, "
               "problemi BLOB NOT NULL, controllo BLOB NOT NULL, "
               "PRIMARY KEY (regola, percorso))"),
+    "modello": ("CREATE TABLE modello (percorso TEXT NOT NULL, tipo TEXT NOT NULL, impronta BLOB NOT NULL, "
+                "dati BLOB NOT NULL, controllo BLOB NOT NULL, PRIMARY KEY (percorso, tipo))"),
 }
 _FIELDS = ("file", "line", "column", "field", "message", "rule", "severity", "found", "expected")
 _FIELD_TYPES = (str, int, int, str, str, str, str, str, str)
@@ -157,6 +163,10 @@ def _result_checksum(key: bytes, kinds: str, kinds_state: bytes, reads: bytes, f
     head = b"%d,%d,%d,%d,%d|" % (len(key), len(kinds), len(kinds_state), len(reads), len(found))
     return hashlib.blake2b(head + key + kinds.encode("utf-8", "surrogateescape") + kinds_state + reads + found
                            + problems, digest_size=16).digest()
+
+
+def _model_checksum(digest: bytes, data: bytes) -> bytes:
+    return hashlib.blake2b(b"%d|" % len(digest) + digest + data, digest_size=16).digest()
 
 
 def _encode_record(summary: FileSummary) -> str:
@@ -268,7 +278,10 @@ class CheckCache:
         self.written: dict[tuple[str, str], tuple] = {}
         self.fresh_results: dict[tuple[str, str], tuple] = {}
         self.written_results: dict[tuple[str, str], tuple] = {}
+        self.written_models: dict[tuple[str, str], tuple[bytes, bytes]] = {}
         self.valid_store = False
+        self.trusted_store = False
+        """The file has our schema, salt and root: its `modello` rows may be read."""
         self.started_ns = now_ns()
         self._load()
 
@@ -292,9 +305,10 @@ class CheckCache:
                 "SELECT regola, percorso, chiave, tipi, stato_tipi, letture, trovato, problemi, controllo FROM esito "
                 "WHERE length(tipi) + length(letture) + length(problemi) <= ?", (MAX_ENTRY_BYTES,))
             self.results = {row[:2]: row[2:] for row in rows}
+            self.trusted_store = True
         except (sqlite3.Error, ValueError):
             self.entries, self.results = {}, {}
-            self.valid_store = False
+            self.valid_store = self.trusted_store = False
         finally:
             connection.close()
 
@@ -365,6 +379,44 @@ class CheckCache:
         self.fresh[(relative, kind)] = entry
         self.written[(relative, kind)] = entry
 
+    # --- validated models
+
+    def put_model(self, relative: str, kind: str, digest: bytes, data: bytes) -> None:
+        """Remember a valid record's model as JSON (put() of the same file must come with it)."""
+        self.written_models[(relative, kind)] = (digest, data)
+
+    def stored_models(self) -> dict[tuple[str, str], bytes]:
+        """(relative path, kind) -> the JSON of the model recorded for the digest that file has in this run,
+        read in one query; an entry that is oversized, damaged or for other bytes is left out (a miss)."""
+        found = {key: value[1] for key, value in self.written_models.items()}
+        wanted = {key: entry[0] for key, entry in self.fresh.items() if key not in found}
+        if not wanted or not self.trusted_store:
+            return found
+        try:
+            connection = _open(self.path, create=False)
+        except (sqlite3.Error, OSError, Malformed):
+            return found
+        if connection is None:
+            return found
+        try:
+            meta = dict(connection.execute("SELECT chiave, valore FROM meta").fetchall())
+            if meta.get("sale") != code_salt() or meta.get("radice") != self.root:
+                return found
+            rows = connection.execute("SELECT percorso, tipo, impronta, dati, controllo FROM modello "
+                                      "WHERE length(dati) <= ?", (MAX_ENTRY_BYTES,))
+            for relative, kind, digest, data, checksum in rows:
+                key = (relative, kind)
+                try:
+                    if wanted.get(key) == digest and checksum == _model_checksum(digest, data):
+                        found[key] = data
+                except TypeError:  # a column of the wrong type
+                    continue
+        except sqlite3.Error:
+            return {key: value[1] for key, value in self.written_models.items()}
+        finally:
+            connection.close()
+        return found
+
     # --- rule results
 
     def rule_result(self, rule: str, relative: str, key: bytes) -> StoredResult | None:
@@ -399,7 +451,8 @@ class CheckCache:
         that cannot be written (read-only home, another check writing) only means the next run is slower."""
         gone = self.entries.keys() - self.fresh.keys()
         gone_results = self.results.keys() - self.fresh_results.keys()
-        if not (self.written or gone or self.written_results or gone_results) and self.valid_store:
+        if not (self.written or gone or self.written_results or gone_results or self.written_models) \
+                and self.valid_store:
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -415,12 +468,21 @@ class CheckCache:
             if meta.get("sale") != code_salt() or meta.get("radice") != self.root:
                 connection.execute("DELETE FROM voce")
                 connection.execute("DELETE FROM esito")
+                connection.execute("DELETE FROM modello")
                 connection.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                                        [("sale", code_salt()), ("radice", self.root)])
                 rows, gone, results, gone_results = self.fresh, (), self.fresh_results, ()
             else:
                 rows, results = self.written, self.written_results
             connection.executemany("DELETE FROM voce WHERE percorso = ? AND tipo = ?", sorted(gone))
+            # a model follows its file's entry: gone with it, and replaced or dropped when the file is judged again
+            changed = {key for key, entry in rows.items()
+                       if key not in self.entries or self.entries[key][0] != entry[0]}
+            connection.executemany("DELETE FROM modello WHERE percorso = ? AND tipo = ?",
+                                   sorted((set(gone) | changed) - self.written_models.keys()))
+            connection.executemany("INSERT OR REPLACE INTO modello VALUES (?, ?, ?, ?, ?)",
+                                   [(*key, digest, data, _model_checksum(digest, data))
+                                    for key, (digest, data) in self.written_models.items()])
             connection.executemany("INSERT OR REPLACE INTO voce VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                                    [(*key, *value) for key, value in rows.items()])
             connection.executemany("DELETE FROM esito WHERE regola = ? AND percorso = ?", sorted(gone_results))

@@ -166,12 +166,47 @@ class _Materialiser:
 def materialise_many(records: list[LoadedRecord], jobs: int | None = None) -> None:
     """Read the models of many deferred records at once, parsing in parallel like a cold load
     (a rule that must look at thousands of them again: a new reference date, an edited ambito...)."""
-    pending = [(record, record.source) for record in records if isinstance(record.source, _Materialiser)]
+    pending = [(record, record.source) for record in records
+               if isinstance(record.source, _Materialiser) and not record.has_model]
     if not pending:
         return
     work = [source.work(read_bounded(source.path)) for _, source in pending]
     for (record, source), (_, outcome) in zip(pending, _parse_many(work, jobs or default_jobs())):
         record.fill(*source.finish(outcome))
+
+
+def fill_models(catalogue: Catalogue, cache, jobs: int | None = None) -> None:
+    """Give every deferred record its model, for a build (the API, data and pages read them all): from
+    the JSON the cache recorded for the file's current digest, validated again by the record's pydantic
+    model, or, where the cache has none or it does not validate, parsed from the file as a cold load
+    does. Positions stay deferred: they are read from the file only if a problem needs them."""
+    import gc
+
+    records = [record for kind in (catalogue.records, catalogue.partial) for of_kind in kind.values()
+               for record in of_kind.values() if not record.has_model]
+    if catalogue.meta is not None and not catalogue.meta.has_model:
+        records.append(catalogue.meta)
+    if not records:
+        return
+    enabled = gc.isenabled()
+    gc.disable()  # as in load_catalogue: only allocation, no cycles
+    try:
+        stored = cache.stored_models() if cache is not None else {}
+        unread = []
+        for record in records:
+            data = None if record.partial else stored.get((record.file, record.kind))
+            if data is not None:
+                try:
+                    record.give_model(kinds_module.KIND_BY_NAME[record.kind].model.model_validate_json(data))
+                    continue
+                except (ValidationError, ValueError, RecursionError):  # not what this code writes: read the file
+                    pass
+            unread.append(record)
+        materialise_many(unread, jobs)
+        gc.freeze()
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _load_catalogue(root: Path, cache, jobs: int | None) -> Catalogue:
@@ -224,6 +259,9 @@ def _load_catalogue(root: Path, cache, jobs: int | None) -> Catalogue:
             summary = FileSummary(None if record is None else record.id, record is not None and record.partial,
                                   problems)
             cache.put(relatives[index], kind.name, digest, discovery.stats.get(path), summary)
+            if record is not None and not record.partial:
+                cache.put_model(relatives[index], kind.name, digest,
+                                record.model.model_dump_json(by_alias=True, exclude_unset=True).encode("utf-8"))
     first_holder: dict[tuple[str, str], LoadedRecord] = {}
     shared: dict[tuple[str, str], list[LoadedRecord]] = {}  # ids declared by more than one file
     catalogue.files += len(found)

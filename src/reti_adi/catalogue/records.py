@@ -17,7 +17,9 @@ class LoadedRecord:
 
     A record served by the check cache is deferred: its id, file and validity come from the cache,
     and the model and positions are read from the file only when a rule or a publisher asks for them
-    (a re-check touches a handful of the 10,000 records, see loader.py)."""
+    (a re-check touches a handful of the 10,000 records, see loader.py). A build gives a deferred
+    record its model from the cache (`give_model`): the positions are still read from the file, and
+    only if a problem has to say where it is."""
 
     __slots__ = ("kind", "id", "file", "partial", "digest", "_model", "_positions", "_source")
 
@@ -45,15 +47,27 @@ class LoadedRecord:
         return self._source
 
     def fill(self, model: BaseModel, positions: Positions | PackedPositions) -> None:
-        """Give a deferred record its model (read by the loader for many records at once)."""
-        self._model, self._positions, self._source = model, positions, None
+        """Give a deferred record its model and positions (read by the loader for many records at once).
+        A model it already has is kept: the same bytes give an equal one, and callers may hold it."""
+        if self._model is None:
+            self._model = model
+        self._positions, self._source = positions, None
+
+    def give_model(self, model: BaseModel) -> None:
+        """Give a deferred record its model alone (from the cache's JSON): positions stay deferred."""
+        self._model = model
+
+    @property
+    def has_model(self) -> bool:
+        """Is the model at hand (asking for it reads no file)?"""
+        return self._model is not None or self._source is None
 
     def _materialise(self) -> None:
         self.fill(*self._source())
 
     @property
     def model(self) -> BaseModel:
-        if self._source is not None:
+        if self._model is None and self._source is not None:
             self._materialise()
         return self._model
 

@@ -27,7 +27,8 @@ FIRST_PUBLICATION_EXIT = 3
 @click.option("--prima-pubblicazione", "first_publication", is_flag=True, default=False,
               help="Questa è la prima pubblicazione del catalogo: non cercare quella precedente.")
 @click.option("--completa", "full", is_flag=True, default=False,
-              help="Ricostruisci ogni pagina e ogni indice di ricerca, senza riusare quelli della build precedente.")
+              help="Ricostruisci ogni pagina e ogni indice di ricerca, senza riusare quelli della build precedente, "
+                   "e rileggi ogni file del catalogo senza la cache del controllo.")
 @reference_date
 @aliased("--verboso", "-v", "verbose", hidden=("--verbose",), is_flag=True,
          help="Mostra anche i tempi di ogni fase (per chi sviluppa).")
