@@ -133,8 +133,10 @@ def build_api(catalogue: Catalogue, ctx: BuildContext, previous: PreviousPublica
     fingerprints = {kind: {i: fingerprint(dump(model)) for i, model in items.items()}
                     for kind, items in records.items()}
     dates = modified_dates(fingerprints, previous, ctx.date)
-    dated = {kind: {i: model.model_copy(update={"modificato_il": dates[kind][i]}) for i, model in items.items()}
-             for kind, items in records.items()}
+    for kind, items in records.items():  # dated in place: the undated models were only for the fingerprints
+        for i, model in items.items():
+            model.modificato_il = dates[kind][i]
+    dated = records
     pub.variations = variations(fingerprints, previous)
 
     by_ambito: dict[str, list[m.Sostegno]] = defaultdict(list)

@@ -127,10 +127,17 @@ def comune_name(code: str) -> str:
     return comuni()[code].denominazione
 
 
-def _cell_out(cell: Cell):
-    from reti_adi.publish import api_models as m
+def _cell_out(cell: Cell, made: dict):
+    """made: the cells already built for this document, by content. An ambito's comuni mostly share the same
+    services (whole-ambito ones), so one instance serves them all: pydantic keeps an instance it is given."""
+    key = (cell.stato, *cell.attivi, "", *cell.sospesi, "", *cell.non_presenti)
+    out = made.get(key)
+    if out is None:
+        from reti_adi.publish import api_models as m
 
-    return m.CellaCopertura(stato=cell.stato, attivi=cell.attivi, sospesi=cell.sospesi, non_presenti=cell.non_presenti)
+        out = made[key] = m.CellaCopertura(stato=cell.stato, attivi=cell.attivi, sospesi=cell.sospesi,
+                                           non_presenti=cell.non_presenti)
+    return out
 
 
 def coverage_document(cov: AmbitoCoverage, header: dict):
@@ -138,13 +145,14 @@ def coverage_document(cov: AmbitoCoverage, header: dict):
     from reti_adi.publish import api_models as m
     from reti_adi.publish.resolve import label
 
+    made: dict = {}
     return m.CoperturaDoc(
         **header, ambito=cov.ambito,
         tipologie=[label("tipologie_art7", t) for t in TIPOLOGIE_ART7],
         aree_utenza=[label("aree_utenza", a) for a in AREE],
         comuni=[m.ComuneCopertura(codice_istat=c, denominazione=comune_name(c),
-                                  tipologie={t: _cell_out(cell) for t, cell in cov.tipologie[c].items()},
-                                  aree_utenza={a: _cell_out(cell) for a, cell in cov.aree[c].items()})
+                                  tipologie={t: _cell_out(cell, made) for t, cell in cov.tipologie[c].items()},
+                                  aree_utenza={a: _cell_out(cell, made) for a, cell in cov.aree[c].items()})
                 for c in cov.comuni],
         servizi=[m.ServizioCopertura(id=r.id, denominazione=r.denominazione, tipologia=r.tipologia, stato=r.stato,
                                      aree_utenza=r.aree_utenza, tutto_ambito=r.tutto_ambito,
