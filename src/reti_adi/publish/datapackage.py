@@ -214,11 +214,12 @@ def _protocol_tables(catalogue: Catalogue) -> list[tuple[str, str, dict, list[li
 
 
 def _csv(header: list[str], rows: list[list]) -> bytes:
+    """None is written empty and a date as its ISO form (str of a date) by the csv module itself: no value
+    is converted here (255,000 rows at 10,000 services). The values are str, int, bool, date or None."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
-    for row in rows:
-        writer.writerow(["" if v is None else (v.isoformat() if hasattr(v, "isoformat") else v) for v in row])
+    writer.writerows(rows)
     return buffer.getvalue().encode("utf-8")
 
 
