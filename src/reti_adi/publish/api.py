@@ -22,7 +22,7 @@ from reti_adi.publish.openapi import openapi_document
 from reti_adi.publish.previous import PreviousPublication
 from reti_adi.publish.protocols import ProtocolPublication, build_protocols
 from reti_adi.publish.protocols import summary as protocol_summary
-from reti_adi.publish.resolve import label, service_detail, summary
+from reti_adi.publish.resolve import label, service_detail
 from reti_adi.publish.status import funding_status
 from reti_adi.rules.problems import Problem
 
@@ -86,8 +86,9 @@ def build_api(catalogue: Catalogue, ctx: BuildContext, previous: PreviousPublica
     details = {}
     by_ente: dict[str, set[str]] = defaultdict(set)
     by_fonte: dict[str, set[str]] = defaultdict(set)
+    refs: dict = {}
     for record in sorted(catalogue.of("servizio").values(), key=lambda r: r.id):
-        detail = service_detail(catalogue, record, ctx)
+        detail = service_detail(catalogue, record, ctx, refs)
         details[detail.id] = detail
         by_ente[detail.ente_erogatore.id].add(detail.id)
         for coinvolto in detail.enti_coinvolti:
@@ -144,9 +145,9 @@ def build_api(catalogue: Catalogue, ctx: BuildContext, previous: PreviousPublica
     for detail in dated["servizi"].values():
         pub.details[detail.id] = detail
         pub.files[f"servizi/{detail.id}.json"] = dump(detail)
-        item = summary(detail)
-        sostegni.append(item)
-        by_ambito[detail.territorio.ambito.id].append(item)
+        # the detail itself: a field typed Sostegno is serialised with Sostegno's fields, not the subclass's
+        sostegni.append(detail)
+        by_ambito[detail.territorio.ambito.id].append(detail)
     pub.files["sostegni.json"] = dump(m.SostegniDoc(**header, sostegni=sostegni))
     for ambito_id in ambiti:
         pub.files[f"ambiti/{ambito_id}/sostegni.json"] = dump(m.SostegniDoc(**header, ambito=ambito_id,

@@ -27,10 +27,12 @@ def _contatti(contatti) -> m.ContattiOut | None:
     return m.ContattiOut(**contatti.model_dump(exclude_none=True)) if contatti else None
 
 
-def service_detail(catalogue: Catalogue, record: LoadedRecord, ctx: BuildContext) -> m.ServizioDettaglio:
+def service_detail(catalogue: Catalogue, record: LoadedRecord, ctx: BuildContext,
+                   refs: dict | None = None) -> m.ServizioDettaglio:
+    """refs: the references to enti, fonti and ambiti already made for other services of the same build,
+    shared (read-only) instead of made again for each of 10,000 services."""
     s = record.model
-    ente = catalogue.get("ente", s.ente_erogatore)
-    ambito = catalogue.get("ambito", s.ambito)
+    refs = {} if refs is None else refs
     istat = comuni()
     return m.ServizioDettaglio(
         id=s.id,
@@ -38,12 +40,11 @@ def service_detail(catalogue: Catalogue, record: LoadedRecord, ctx: BuildContext
         denominazione=s.denominazione,
         tipologia=label("tipologie_art7", s.tipologia),
         aree_utenza=[label("aree_utenza", a) for a in s.aree_utenza],
-        ente_erogatore=m.EnteRif(id=ente.id, denominazione=ente.denominazione, tipo=ente.tipo,
-                                 codice_ipa=ente.codice_ipa, codice_fiscale=ente.codice_fiscale),
+        ente_erogatore=_ref(refs, "ente", s.ente_erogatore, catalogue, _ente_rif),
         enti_coinvolti=[m.EnteCoinvoltoRif(id=c.ente, denominazione=catalogue.get("ente", c.ente).denominazione,
                                            ruolo=c.ruolo) for c in s.enti_coinvolti],
-        fonti_finanziamento=[_fonte_rif(catalogue.get("fonte", f)) for f in s.fonti_finanziamento],
-        territorio=m.Territorio(ambito=m.AmbitoRif(id=ambito.id, denominazione=ambito.denominazione),
+        fonti_finanziamento=[_ref(refs, "fonte", f, catalogue, _fonte_rif) for f in s.fonti_finanziamento],
+        territorio=m.Territorio(ambito=_ref(refs, "ambito", s.ambito, catalogue, _ambito_rif),
                                 comuni_istat=served_comuni(catalogue, s), tutto_ambito=s.comuni is None),
         stato=s.stato,
         stato_effettivo=service_status(s, ctx.today),
@@ -74,9 +75,23 @@ def service_detail(catalogue: Catalogue, record: LoadedRecord, ctx: BuildContext
     )
 
 
+def _ref(refs: dict, kind: str, record_id: str, catalogue: Catalogue, make):
+    key = (kind, record_id)
+    found = refs.get(key)
+    if found is None:
+        found = refs[key] = make(catalogue.get(kind, record_id))
+    return found
+
+
+def _ente_rif(ente) -> m.EnteRif:
+    return m.EnteRif(id=ente.id, denominazione=ente.denominazione, tipo=ente.tipo, codice_ipa=ente.codice_ipa,
+                     codice_fiscale=ente.codice_fiscale)
+
+
+def _ambito_rif(ambito) -> m.AmbitoRif:
+    return m.AmbitoRif(id=ambito.id, denominazione=ambito.denominazione)
+
+
 def _fonte_rif(fonte) -> m.FonteRif:
     return m.FonteRif(id=fonte.id, tipo=fonte.tipo, denominazione=fonte.denominazione, cup=fonte.cup)
 
-
-def summary(detail: m.ServizioDettaglio) -> m.Sostegno:
-    return m.Sostegno(**{name: getattr(detail, name) for name in m.Sostegno.model_fields})
