@@ -142,7 +142,8 @@ def _same(first: Path, second: Path) -> None:
 EDITED_FILES = {"servizio-modificato": ["catalogo/servizi/emporio-solidale.yaml"], "servizio-rimosso": [],
                 "servizio-aggiunto": ["catalogo/servizi/emporio-bis.yaml"],
                 "ente-rinominato": ["catalogo/enti/odv-rete-solidale.yaml"],
-                "fonte-modificata": ["catalogo/fonti/fna-2024-2026.yaml"]}
+                "fonte-modificata": ["catalogo/fonti/fna-2024-2026.yaml"],
+                "telefono-ente": ["catalogo/enti/caf-pianura.yaml"]}
 
 
 @pytest.mark.parametrize("edit", list(EDITS), ids=list(EDITS))
