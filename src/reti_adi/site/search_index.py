@@ -158,6 +158,7 @@ def build_search_indexes(site: Path, catalogue: Catalogue, details: dict[str, Se
     listing = []
     tasks = []
     keys: dict[str, str] = {}
+    taken: dict[str, dict[str, str]] = {}
     for name, services in regions.items():
         region_id = slug(name)
         listing.append({"id": region_id, "nome": name, "servizi": len(services), "indice": f"{region_id}/"})
@@ -167,6 +168,7 @@ def build_search_indexes(site: Path, catalogue: Catalogue, details: dict[str, Se
             keys[region_id] = bundle_key(region_id, [(p, digests.get(p) or file_digest(site / p) or "") for p in paths])
             if _take_bundle(reuse, region_id, keys[region_id], root / region_id):
                 reuse.counts.bundles_reused += 1
+                taken[region_id] = reuse.manifest.bundles[region_id].files  # just verified, file by file
                 continue
             reuse.counts.bundles_indexed += 1
         staging = work_dir / f"indice-{region_id}"
@@ -177,7 +179,7 @@ def build_search_indexes(site: Path, catalogue: Catalogue, details: dict[str, Se
         per_region = list(pool.map(lambda task: run_pagefind(*task), tasks))
     if reuse is not None and reuse.record is not None:
         stopwatch.lap("impronte")  # every bundle's files, before filtri.json joins them
-        reuse.record.bundles = {region_id: BundleRecord(key, _bundle_files(root / region_id))
+        reuse.record.bundles = {region_id: BundleRecord(key, taken.get(region_id) or _bundle_files(root / region_id))
                                 for region_id, key in keys.items()}
     stopwatch.lap("filtri")
     for (name, services), entry in zip(regions.items(), listing):
