@@ -19,6 +19,9 @@ from reti_adi.check import load_and_check
 from reti_adi.publish.api import API_DIR, ApiPublication, build_api, id_reuse_problems, namespace_problems
 from reti_adi.publish.context import BuildContext, make_context
 from reti_adi.publish.datapackage import DATA_DIR, build_datapackage
+from reti_adi.publish.document_reuse import DocumentCounts, DocumentReuse
+from reti_adi.publish.document_reuse import load_manifest as load_document_manifest
+from reti_adi.publish.document_reuse import save_manifest as save_document_manifest
 from reti_adi.publish.files import write_files
 from reti_adi.publish.identity import catalogue_namespace
 from reti_adi.publish.output_dir import BuildLocked, OutputDir
@@ -67,6 +70,8 @@ class BuildState:
     """Work started by a step and waited for by a later one (publish/forked.py ForkedJob)."""
     site_reuse: SiteReuse | None = None
     """The previous build's pages and search bundles the site may reuse (site/reuse.py); None: none."""
+    document_reuse: DocumentReuse | None = None
+    """The previous build's Word documents the documents may reuse (publish/document_reuse.py); None: none."""
 
     def cancel_background(self) -> None:
         """The build failed: stop what runs beside it (what it writes goes with the staging folder)."""
@@ -87,7 +92,8 @@ def step_documents(state: BuildState) -> None:
     from reti_adi.catalogue.loader import default_jobs
     from reti_adi.publish.documents import write_documents
 
-    write_documents(state.catalogue, state.context, state.api.protocols, state.staging, default_jobs())
+    write_documents(state.catalogue, state.context, state.api.protocols, state.staging, default_jobs(),
+                    state.document_reuse)
 
 
 def step_start_documents(state: BuildState) -> None:
@@ -98,7 +104,7 @@ def step_start_documents(state: BuildState) -> None:
 
     state.protocols = build_protocols(state.catalogue, state.context)
     state.background.append(start_documents(state.catalogue, state.context, state.protocols, state.staging,
-                                            default_jobs()))
+                                            default_jobs(), state.document_reuse))
 
 
 def step_wait_documents(state: BuildState) -> None:
@@ -166,6 +172,8 @@ class BuildReport:
     """Warnings about the publication itself (not the catalogue), in Italian."""
     reuse: Counts | None = None
     """Pages and search bundles taken from the previous build vs made again (None: no site step)."""
+    documents: DocumentCounts | None = None
+    """Word documents taken from the previous build vs written (None: no documents step)."""
 
 
 def find_previous(catalogue: Catalogue, out: Path, previous: str | Path | None,
@@ -247,8 +255,9 @@ def _build_locked(root: Path, target: OutputDir, previous, today, steps, stopwat
     sub_timings: dict[str, float] = {}
     site_reuse = SiteReuse(out if out.is_dir() else None, load_manifest(out) if reuse_site else Manifest(),
                            reuse_site)
+    document_reuse = DocumentReuse(site_reuse.previous, load_document_manifest(out) if reuse_site else {}, reuse_site)
     state = BuildState(catalogue, context, previous_pub, target.staging(), timings=sub_timings,
-                       discard=target.discard, site_reuse=site_reuse)
+                       discard=target.discard, site_reuse=site_reuse, document_reuse=document_reuse)
     try:
         for name, step in steps if steps is not None else default_steps():
             stopwatch.lap(name)
@@ -264,11 +273,14 @@ def _build_locked(root: Path, target: OutputDir, previous, today, steps, stopwat
     if site_reuse.record is not None:
         stopwatch.lap("manifesto")  # what the next build may reuse, recorded once this one is in place
         save_manifest(out, site_reuse.record)
+    if document_reuse.record is not None:
+        save_document_manifest(out, document_reuse.record)
     stopwatch.lap("pulizia")  # the previous build, now out of the way, deleted (or handed to a deleter)
     target.remove_swapped_out()
     stopwatch.lap("chiusura")  # the lock released
     return BuildReport(out, result, context, state.api, sub_timings, notices,
-                       site_reuse.counts if site_reuse.record is not None else None)
+                       site_reuse.counts if site_reuse.record is not None else None,
+                       document_reuse.counts if document_reuse.record is not None else None)
 
 
 def default_steps() -> list[tuple[str, Step]]:

@@ -120,9 +120,10 @@ def test_a_document_failing_in_the_background_publishes_nothing(demand_copy, tmp
     def broken(*args):
         raise RuntimeError("rapporto non scrivibile")
 
-    monkeypatch.setattr(planning_docx, "planning_docx", broken)  # the child is forked with it
+    monkeypatch.setattr(planning_docx, "write_planning", broken)  # the child is forked with it
     with pytest.raises(ForkedError, match="(?s)la scrittura dei documenti non è riuscita.*rapporto non scrivibile"):
-        build(demand_copy, out, today=date(2026, 6, 1), steps=_steps_with())
+        # reuse off: with it, the unchanged reports would be taken from the previous build, not written
+        build(demand_copy, out, today=date(2026, 6, 1), steps=_steps_with(), reuse=False)
     assert tree(out) == before
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from dataclasses import dataclass
 
 from docx import Document
 from docx.shared import Pt
@@ -22,15 +23,41 @@ def _date(value: dt.date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else "—"
 
 
+@dataclass(frozen=True, slots=True)
+class ProtocolInputs:
+    """Everything one protocol's document is made from: write_protocol reads nothing else, so a digest of
+    these fields (publish/document_reuse.py) tells whether a previous build's document can stand for it."""
+
+    detail: m.ProtocolloDettaglio
+    names: tuple[tuple[str, str], ...]
+    """(ente id, denominazione) of each ente the commitments and the governance name."""
+    demo: bool
+    generated: dt.datetime
+
+
+def protocol_inputs(detail: m.ProtocolloDettaglio, catalogue: Catalogue, ctx: BuildContext) -> ProtocolInputs:
+    named = dict.fromkeys([i.ente for i in detail.impegni]
+                          + [c["ente"] for organo in detail.governance for c in organo.composizione])
+    enti = catalogue.of("ente")
+    names = tuple((ente_id, str(enti[ente_id].model.denominazione)) for ente_id in named if ente_id in enti)
+    generated = dt.datetime.fromisoformat(ctx.generated_at.replace("Z", "+00:00")).replace(tzinfo=None)
+    return ProtocolInputs(detail=detail, names=names, demo=bool(ctx.demo), generated=generated)
+
+
 def protocol_docx(detail: m.ProtocolloDettaglio, catalogue: Catalogue, ctx: BuildContext) -> bytes:
-    names = {e.id: e.model.denominazione for e in catalogue.of("ente").values()}
+    return write_protocol(protocol_inputs(detail, catalogue, ctx))
+
+
+def write_protocol(inputs: ProtocolInputs) -> bytes:
+    """The protocol's .docx from its inputs alone."""
+    detail, names, demo = inputs.detail, dict(inputs.names), inputs.demo
     doc = Document()
     doc.styles["Normal"].font.name = "Liberation Serif"
     doc.styles["Normal"].font.size = Pt(11)
     doc.add_heading(detail.titolo, level=0)
     doc.add_paragraph(f"{STRUMENTI[detail.strumento.codice]} – schema {MODELLI[detail.modello]}")
-    if ctx.demo or detail.stato in ("bozza", "in_firma"):
-        note = "Documento dimostrativo generato da dati di esempio." if ctx.demo else "Testo in bozza."
+    if demo or detail.stato in ("bozza", "in_firma"):
+        note = "Documento dimostrativo generato da dati di esempio." if demo else "Testo in bozza."
         doc.add_paragraph(note).runs[0].italic = True
 
     doc.add_heading("Tra", level=1)
@@ -92,11 +119,10 @@ def protocol_docx(detail: m.ProtocolloDettaglio, catalogue: Catalogue, ctx: Buil
         row[0].text = parte.ente.denominazione
         row[1].text = parte.ruolo_firmatario
 
-    generated = dt.datetime.fromisoformat(ctx.generated_at.replace("Z", "+00:00")).replace(tzinfo=None)
     props = doc.core_properties
     props.title = detail.titolo
     props.author = props.last_modified_by = "reti-adi"
-    props.created = props.modified = props.last_printed = generated
+    props.created = props.modified = props.last_printed = inputs.generated
     props.revision = 1
     return docx_bytes(doc)
 
