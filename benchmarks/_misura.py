@@ -46,7 +46,8 @@ def main() -> None:
                        reuse=step == "build",  # build-completa: nothing taken from the previous build
                        detach_cleanup=True)  # as `reti-adi build` does
         detached = out.parent / WORK_DIR / out.name
-        extra = {"fasi": report.timings, "riuso": asdict(report.reuse) if report.reuse else None}
+        extra = {"fasi": report.timings, "riuso": asdict(report.reuse) if report.reuse else None,
+                 "documenti": asdict(report.documents) if report.documents else None}
     elif step == "raccogli":
         from reti_adi.federation.pipeline import raccogli
 

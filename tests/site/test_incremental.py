@@ -254,4 +254,6 @@ def test_completa_renders_everything_and_verbose_says_what_was_reused(copy):
     found = re.search(r"Dalla build precedente: (\d+) pagine riusate, 0 pagine ricostruite .*; "
                       r"2 indici di ricerca riusati, 0 ricostruiti", incremental.stdout)
     assert found and int(found.group(1)) > 40, incremental.stdout
+    assert re.search(r"Documenti Word dalla build precedente: 0 riusati, [1-9]\d* scritt[oi]\.", full.stdout)
+    assert re.search(r"Documenti Word dalla build precedente: [1-9]\d* riusat[oi], 0 scritti\.", incremental.stdout)
     assert "- riuso:" in incremental.stdout

@@ -80,6 +80,10 @@ def build_command(path: Path, out: Path | None, previous: str | None, first_publ
     if verbose:
         if report.reuse is not None:
             click.echo(reuse_line(report.reuse))
+        if report.documents is not None:
+            click.echo(f"Documenti Word dalla build precedente: "
+                       f"{plural(report.documents.reused, 'riusato', 'riusati')}, "
+                       f"{plural(report.documents.written, 'scritto', 'scritti')}.")
         click.echo(timing_lines(report.timings))
 
 
