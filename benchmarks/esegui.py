@@ -222,13 +222,19 @@ def run_size(services: int, workdir: Path, baseline_timeout: float, reuse: bool 
                         "pagine_al_secondo": html_pages / site if site else None, "rss_mb": build["rss_mb"],
                         "rss_figli_mb": build["rss_figli_mb"], "fasi": phases,
                         "pulizia_staccata_s": build.get("pulizia_staccata_s")}
-    if incremental:  # one service edited, then the same out built again, reusing what the edit leaves alone
-        edited = edit_services(root, 1, day=20)
-        again = measure("build", str(root), str(out))
-        figures["incrementale"] = {"servizio": edited[0], "totale_s": again["secondi"], "fasi": again["fasi"],
-                                   "riuso": again["riuso"], "rss_mb": again["rss_mb"],
-                                   "pulizia_staccata_s": again.get("pulizia_staccata_s"),
-                                   "rapporto_su_completa": again["secondi"] / build["secondi"]}
+    if incremental:
+        # one service edited, then the same out built again, reusing what the edit leaves alone. The first
+        # rebuild follows the full build, which (--completa) neither reads nor fills the check cache's models:
+        # it parses every file again. The second, after another edit, is a maintainer's usual loop.
+        rebuilds = []
+        for day in (20, 21):
+            edited = edit_services(root, 1, day=day)
+            again = measure("build", str(root), str(out))
+            rebuilds.append({"servizio": edited[0], "totale_s": again["secondi"], "fasi": again["fasi"],
+                             "riuso": again["riuso"], "rss_mb": again["rss_mb"],
+                             "pulizia_staccata_s": again.get("pulizia_staccata_s"),
+                             "rapporto_su_completa": again["secondi"] / build["secondi"]})
+        figures["incrementale_dopo_completa"], figures["incrementale"] = rebuilds
     api = out / "api" / "v1"
     counts = {}
     for path in (api / "ambiti").glob("*/sostegni.json"):
@@ -366,10 +372,13 @@ def report(figures: dict) -> str:
              f"(di cui Pagefind {d['pagefind_mb']:.1f} MB)",
              f"- sostegni.json di un ambito con {d['ambito_servizi']} servizi: {d['ambito_sostegni_json_gzip_kb']:.1f} "
              f"KB gzip; con 100 servizi: {d['ambito_100_sostegni_json_gzip_kb']:.1f} KB gzip"]
-    again = figures.get("incrementale")
-    if again:
+    for key, when in (("incrementale_dopo_completa", "subito dopo la build completa, modelli del controllo da "
+                       "rileggere"), ("incrementale", "dopo un'altra build, cache del controllo calda")):
+        again = figures.get(key)
+        if not again:
+            continue
         r = again["riuso"] or {}
-        lines.append(f"- build dopo la modifica di un servizio ({again['servizio']}), riusando la precedente: "
+        lines.append(f"- build dopo la modifica di un servizio ({again['servizio']}; {when}), riusando la precedente: "
                      f"{again['totale_s']:.1f} s = {100 * again['rapporto_su_completa']:.1f}% della build completa "
                      f"(obiettivo ≤ 15%); pagine riusate {r.get('pages_reused')}, rifatte {r.get('pages_rendered')}; "
                      f"indici di ricerca riusati {r.get('bundles_reused')}, rifatti {r.get('bundles_indexed')}")
