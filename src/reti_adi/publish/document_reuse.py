@@ -30,7 +30,7 @@ from functools import cache
 from pathlib import Path
 
 from reti_adi import __version__
-from reti_adi.site.reuse import DIGEST, digest_bytes, safe_relative, take_verified
+from reti_adi.site.reuse import DIGEST, digest_bytes, safe_relative, take_verified, versions
 
 FORMAT = 1
 MAX_MANIFEST_BYTES = 64 * 1024 * 1024
@@ -73,22 +73,10 @@ class DocumentReuse:
         return self.enabled and self.previous is not None
 
 
-def _versions() -> str:
-    from importlib import metadata
-
-    found = []
-    for name in VERSIONED:
-        try:
-            found.append(f"{name}={metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            found.append(f"{name}=assente")
-    return ",".join(found)
-
-
 @cache
 def code_key() -> bytes:
     digest = hashlib.blake2b(digest_size=16)
-    digest.update(f"{FORMAT}|{__version__}|{sys.version}|{zlib.ZLIB_RUNTIME_VERSION}|{_versions()}\0".encode())
+    digest.update(f"{FORMAT}|{__version__}|{sys.version}|{zlib.ZLIB_RUNTIME_VERSION}|{versions(VERSIONED)}\0".encode())
     for name in WRITERS:
         digest.update(f"{name}\0".encode())
         digest.update((PACKAGE_DIR / name).read_bytes())

@@ -131,7 +131,8 @@ def file_digest(path: Path) -> str | None:
         os.close(descriptor)
 
 
-def _versions(names: tuple[str, ...]) -> str:
+def versions(names: tuple[str, ...]) -> str:
+    """«name=version,…» of installed distributions («assente» for a missing one): part of a cache key."""
     from importlib import metadata
 
     found = []
@@ -155,7 +156,7 @@ def _tree_digest(digest, folder: Path, skip=("__pycache__",)) -> None:
 @cache
 def _code_key() -> bytes:
     digest = hashlib.blake2b(digest_size=16)
-    digest.update(f"{FORMAT}|{__version__}|{sys.version}|{_versions(VERSIONED)}\0".encode())
+    digest.update(f"{FORMAT}|{__version__}|{sys.version}|{versions(VERSIONED)}\0".encode())
     _tree_digest(digest, CODE_DIR)
     return digest.digest()
 
@@ -223,7 +224,7 @@ def page_key(key: bytes, relative: str, inputs: str) -> str:
 
 def bundle_key(region_id: str, pages: list[tuple[str, str]]) -> str:
     digest = hashlib.blake2b(digest_size=16)
-    digest.update(f"{FORMAT}|{_versions(PAGEFIND)}|{region_id}\0".encode())
+    digest.update(f"{FORMAT}|{versions(PAGEFIND)}|{region_id}\0".encode())
     for name in ("search_index.py", "search_canonical.py"):
         digest.update((PACKAGE_DIR / name).read_bytes())
     for path, page_digest in sorted(pages):
