@@ -110,12 +110,17 @@ EDITS = {
 }
 
 
+# two dates the example tells apart whatever the suite's reference date: between them its services'
+# verifications become overdue and its protocols expire
+EARLY, LATE = date(2026, 11, 22), date(2028, 12, 1)
+
+
 @pytest.mark.parametrize("edit", list(EDITS) + ["data"], ids=list(EDITS) + ["data"])
 def test_a_page_whose_inputs_did_not_change_renders_the_same_and_a_changed_page_has_a_new_key(
         catalogue_copy, before, edit):
     today = REFERENCE_DATE
     if edit == "data":
-        today = date(REFERENCE_DATE.year + 2, REFERENCE_DATE.month, 1)  # verifications become overdue
+        before, today = _pages(catalogue_copy, EARLY), LATE
     else:
         EDITS[edit](catalogue_copy)
     after = _pages(catalogue_copy, today)
