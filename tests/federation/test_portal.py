@@ -3,6 +3,7 @@ Pagefind), with ids that never collide and conflicts resolved by the order of th
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -82,6 +83,27 @@ def test_the_portal_change_log_follows_the_sources(federation, tmp_path):
     assert servizi["modificati"] == ["imola-sportello-sociale"]
     assert servizi["rimossi"] == ["imola-centro-famiglie"]
     assert servizi["aggiunti"] == []
+
+
+def test_the_portal_computes_calendar_statuses_at_its_own_reference_date(tmp_path):
+    """The source is published at the suite's date, whatever it is; the portal's statuses follow the date it is
+    built for (not the source's publication date), and a new day republishes it even with no source changed."""
+    root = write_catalogue(tmp_path / "repo", "pianura-est", "urg_bo", ["037002"], ["sportello"])
+    (root / "catalogo" / "fonti" / "fondo-poverta.yaml").write_text(
+        "id: fondo-poverta\ndenominazione: Quota servizi Fondo Povertà\ntipo: fondo_poverta_quota_servizi\n"
+        "periodo:\n  inizio: 2024-01-01\n  fine: 2026-06-30\n", encoding="utf-8")
+    publish(root, tmp_path / "pubblicazione")
+    sources = tmp_path / "sorgenti.yaml"
+    sources.write_text("sorgenti:\n  - id: pe\n    cartella: pubblicazione\n", encoding="utf-8")
+    seen = {}
+    for day in (dt.date(2026, 6, 30), dt.date(2026, 7, 1)):
+        report = raccogli(sources, steps=DATA_STEPS[:1], today=day)
+        assert not report.unchanged, day
+        fonti = _api(tmp_path / "build", "fonti.json")
+        assert fonti["data_riferimento"] == day.isoformat()
+        seen[day.isoformat()] = [f["stato_effettivo"] for f in fonti["fonti"]]
+    assert seen == {"2026-06-30": ["attiva"], "2026-07-01": ["terminata"]}
+    assert raccogli(sources, steps=DATA_STEPS[:1], today=dt.date(2026, 7, 1)).unchanged
 
 
 def test_a_comune_claimed_by_two_ambiti_stays_with_the_first_source(tmp_path):

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from reti_adi.cli.errors import UsageError
-from reti_adi.cli.options import aliased
+from reti_adi.cli.options import aliased, reference_date
 
 CANCELLED = "Portale non pubblicato: la pubblicazione precedente è intatta."
 
@@ -34,8 +34,9 @@ CANCELLED = "Portale non pubblicato: la pubblicazione precedente è intatta."
 @click.option("--ripubblica", is_flag=True,
               help="Ripubblica il portale anche se nessuna sorgente è cambiata dall'ultima pubblicazione.")
 @click.option("--rigoroso", is_flag=True, help="Termina con codice 1 se anche una sola sorgente ha errori.")
+@reference_date
 def raccogli_command(sorgenti: Path, raccolta: Path | None, out: Path | None, previous: str | None, paralleli: int, timeout: float,
-                     limite_mb: float, solo_raccolta: bool, ripubblica: bool, rigoroso: bool) -> None:
+                     limite_mb: float, solo_raccolta: bool, ripubblica: bool, rigoroso: bool, today) -> None:
     """Raccoglie le pubblicazioni degli ambiti elencate in SORGENTI (predefinito: sorgenti.yaml) e pubblica
     un unico portale: sito con una ricerca su tutti gli ambiti, API con il proprio registro delle modifiche,
     pacchetto di dati.
@@ -54,7 +55,7 @@ def raccogli_command(sorgenti: Path, raccolta: Path | None, out: Path | None, pr
     limits = Limits(max_bytes=int(limite_mb * 1_000_000), timeout=timeout)
     try:
         report = raccogli(sorgenti, raccolta, out, limits, paralleli, publish=not solo_raccolta, previous=previous,
-                          force=ripubblica)
+                          force=ripubblica, today=today)
     except SourcesError as exc:
         click.echo(f"Errori nel file delle sorgenti:\n{exc}", err=True)
         sys.exit(2)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reti_adi import __version__
+from reti_adi import __version__, clock
 
 from reti_adi.federation.aggregate import Aggregate, aggregate
 from reti_adi.federation.harvest import HarvestReport, HarvestState, harvest
@@ -44,9 +45,11 @@ class FederationReport:
                 f"{plural(len(self.harvest.state.sorgenti), 'sorgente', 'sorgenti')}.")
 
 
-def inputs_fingerprint(sources_file: Path, state: HarvestState) -> str:
-    """Changes when the sources file, any copy held, or the reti-adi version changes."""
+def inputs_fingerprint(sources_file: Path, state: HarvestState, today: dt.date) -> str:
+    """Changes when the sources file, any copy held, the reti-adi version or the reference date changes: the
+    calendar statuses the portal shows are those of the day it is built for."""
     digest = hashlib.sha256(__version__.encode())
+    digest.update(f"{today.isoformat()};".encode())
     digest.update(sources_file.read_bytes())
     for source_id, held in sorted(state.sorgenti.items()):
         digest.update(f"{source_id}:{held.sha256_index};".encode())
@@ -66,11 +69,13 @@ def _published_from(folder: Path) -> tuple[str | None, list[str]]:
 
 def raccogli(sources_file: Path, folder: Path | None = None, out: Path | None = None, limits: Limits | None = None,
              workers: int = 8, publish: bool = True, steps=None, previous: str | None = None,
-             force: bool = False) -> FederationReport:
+             force: bool = False, today: dt.date | None = None) -> FederationReport:
     """Harvest into folder (default: raccolta/ beside the sources file) and publish into out (default: build/).
 
-    When nothing changed since the portal in out was published (same sources file, same copies, same
-    reti-adi), the portal is not rebuilt unless force is set: an hourly schedule costs seconds."""
+    today is the reference date of the portal's calendar statuses (default clock.today()). When nothing
+    changed since the portal in out was published (same sources file, same copies, same reti-adi, same
+    reference date), the portal is not rebuilt unless force is set: an hourly schedule costs seconds."""
+    today = today or clock.today()
     sources_file = Path(sources_file).resolve()
     sources = load_sources(sources_file)
     folder = Path(folder).resolve() if folder else sources_file.parent / "raccolta"
@@ -81,12 +86,12 @@ def raccogli(sources_file: Path, folder: Path | None = None, out: Path | None = 
         raise NothingToPublish("nessuna sorgente ha una copia valida: il portale non è stato pubblicato")
     if not publish:
         return FederationReport(report, None, None)
-    fingerprint = inputs_fingerprint(sources_file, report.state)
+    fingerprint = inputs_fingerprint(sources_file, report.state, today)
     published, conflicts = _published_from(folder)
     if not force and published == fingerprint and (out / "api" / "v1" / "index.json").is_file():
         return FederationReport(report, None, None, unchanged=True, conflicts=conflicts)
     combined = aggregate(sources, copies, sources_file.parent)
-    portal = publish_portal(combined, out, steps, previous)
+    portal = publish_portal(combined, out, steps, previous, today)
     conflicts = [c.describe() for c in combined.conflicts]
     (folder / PUBLISHED_FILE).write_text(json.dumps({"impronta": fingerprint, "conflitti": conflicts},
                                                     ensure_ascii=False), encoding="utf-8")

@@ -7,11 +7,13 @@ portal's previous publication in `out` is what its change log continues from.
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import tempfile
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from reti_adi import clock
 from reti_adi.build import BuildState, default_steps
 from reti_adi.federation.aggregate import Aggregate
 from reti_adi.federation.harvest import replace_folder
@@ -37,8 +39,10 @@ class PortalContext(BuildContext):
         return self.report_channels.get(service_id)
 
 
-def portal_context(aggregate: Aggregate) -> PortalContext:
-    base = make_context(aggregate.catalogue, [])
+def portal_context(aggregate: Aggregate, today: dt.date) -> PortalContext:
+    """today: the day the portal is built for. Without it the calendar statuses would fall back to the date
+    of the newest harvested publication, and the portal would contradict the sources it republishes."""
+    base = make_context(aggregate.catalogue, [], reference_date=today)
     values = {f.name: getattr(base, f.name) for f in fields(base)}
     values.update(generated_at=aggregate.generated_at)
     return PortalContext(**values, global_ids=aggregate.global_ids, origin_pages=aggregate.origin_pages,
@@ -54,12 +58,14 @@ class PortalPublication:
     changes: object = None
 
 
-def publish_portal(aggregate: Aggregate, out: Path, steps=None, previous: str | Path | None = None) -> PortalPublication:
-    """previous: the portal's previous publication (folder or URL) its change log continues; default out."""
+def publish_portal(aggregate: Aggregate, out: Path, steps=None, previous: str | Path | None = None,
+                   today: dt.date | None = None) -> PortalPublication:
+    """previous: the portal's previous publication (folder or URL) its change log continues; default out.
+    today: the reference date of the calendar statuses (default clock.today()), as in an ambito's build."""
     import time
 
     out = Path(out).resolve()
-    context = portal_context(aggregate)
+    context = portal_context(aggregate, today or clock.today())
     previous = load_previous_if_any(previous if previous is not None else out)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".portale-nuovo-", dir=out.parent))
