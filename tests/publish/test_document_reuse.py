@@ -119,10 +119,10 @@ def test_after_an_edit_only_the_documents_it_reaches_are_written_and_all_match_a
 
 def test_a_new_reference_date_writes_the_documents_whose_inputs_depend_on_it(built, tmp_path):
     root, out = built
-    if REFERENCE_DATE >= dt.date(2027, 6, 30):  # RETI_ADI_TEST_OGGI later than the first expiry
-        pytest.skip("alla data di riferimento della suite un protocollo è già scaduto: nulla da far cambiare")
-    # by 2031 both protocols have expired (their effective state is part of what they are made from);
-    # the planning reports read no date but the generation time, which SOURCE_DATE_EPOCH keeps
+    # two fixed dates, whatever the suite's clock: on the first both protocols are in force, by the second
+    # both have expired (their effective state is part of what they are made from); the planning reports
+    # read no date but the generation time, which SOURCE_DATE_EPOCH keeps
+    _build(root, out, today=dt.date(2026, 11, 22))
     assert _rebuild_and_compare(root, out, tmp_path, today=dt.date(2031, 6, 1)) == {ACCORDO, RETE}
 
 

@@ -120,6 +120,10 @@ def test_new_fields_and_the_overdue_warning(catalogue_copy, tmp_path, repo_root,
     service = catalogue_copy / "catalogo/servizi/emporio-solidale.yaml"
     service.write_text(service.read_text(encoding="utf-8").replace("ultima_verifica: 2026-09-15",
                                                                    "ultima_verifica: 2023-01-10"), encoding="utf-8")
+    # the fresh one is verified on the reference date itself: fresh whatever day the suite runs on
+    fresh_service = catalogue_copy / "catalogo/servizi/sportello-sociale-budrio.yaml"
+    fresh_service.write_text(fresh_service.read_text(encoding="utf-8").replace(
+        "ultima_verifica: 2026-09-15", f"ultima_verifica: {REFERENCE_DATE.isoformat()}"), encoding="utf-8")
     # the sources are dated before the last verification: only the reference date makes it overdue
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(dt.datetime(2023, 6, 1, tzinfo=dt.timezone.utc).timestamp())))
     out = tmp_path / "sito"
