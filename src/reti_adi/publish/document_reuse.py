@@ -22,7 +22,6 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
-import os
 import sys
 import zlib
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ from functools import cache
 from pathlib import Path
 
 from reti_adi import __version__
+from reti_adi.publish.files import write_json_atomically
 from reti_adi.site.reuse import DIGEST, digest_bytes, safe_relative, take_verified, versions
 
 FORMAT = 1
@@ -184,9 +184,6 @@ def save_manifest(out: Path, record: dict[str, DocumentRecord]) -> None:
     document = {"formato": FORMAT,
                 "documenti": {k: [r.key, r.digest] for k, r in sorted(record.items())}}
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}")
-        temporary.write_text(json.dumps(document, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-        os.replace(temporary, path)
+        write_json_atomically(path, document)
     except OSError:
         pass

@@ -1,7 +1,10 @@
-"""Writing published files under a base folder, with the last guard on every relative path."""
+"""Writing published files under a base folder, with the last guard on every relative path, and JSON files
+that a reader never sees half written."""
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path, PurePosixPath
 
 
@@ -21,3 +24,16 @@ def write_files(base: Path, files: dict[str, bytes]) -> None:
             path.parent.mkdir(parents=True, exist_ok=True)
             made.add(path.parent)
         path.write_bytes(content)
+
+
+def write_json_atomically(path: Path, data: object) -> None:
+    """Compact UTF-8 JSON written beside path and renamed over it: a reader finds the old file or the new one.
+    Raises OSError (the temporary file is removed) for the caller to decide whether that matters."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}")
+    try:
+        temporary.write_bytes(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+        os.replace(temporary, path)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+        raise

@@ -45,6 +45,7 @@ from functools import cache
 from pathlib import Path
 
 from reti_adi import __version__
+from reti_adi.publish.files import write_json_atomically
 
 FORMAT = 2
 MAX_MANIFEST_BYTES = 256 * 1024 * 1024
@@ -355,9 +356,6 @@ def save_manifest(out: Path, manifest: Manifest) -> None:
                 "indici": {k: {"chiave": r.key, "file": dict(sorted(r.files.items()))}
                            for k, r in sorted(manifest.bundles.items())}}
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}")
-        temporary.write_text(json.dumps(document, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-        os.replace(temporary, path)
+        write_json_atomically(path, document)
     except OSError:
         pass
