@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 class Record(BaseModel):
     """Base of every model: unknown fields are errors, so typos never pass silently."""
 
-    model_config = ConfigDict(extra="forbid", validate_default=False, use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid", validate_default=False, use_attribute_docstrings=True, defer_build=True)
 
 
 # pattern -> Italian description of what is expected, used by the error translator
