@@ -9,6 +9,7 @@ import os
 import pytest
 
 from reti_adi.catalogue.discovery import scan
+from reti_adi.catalogue.loader import file_stem
 from reti_adi.check import check
 
 from ..conftest import REFERENCE_DATE, run_cli
@@ -93,3 +94,11 @@ def test_nothing_outside_the_root_is_opened(catalogue_copy, outside, monkeypatch
     os.symlink(outside / "segreto.yaml", link)
     with pytest.raises(OSError):
         read_bounded(link)
+
+
+@pytest.mark.parametrize("name", ["servizio.yaml", "a.b.yml", ".yaml", "..yaml", ".a.yaml", "a..yaml", "x.", "...",
+                                  "senza-estensione", "punto.finale.", "é.yaml"])
+def test_the_loaders_stem_is_the_one_os_path_gives(name):
+    """The loader takes a file's id from its name with string operations (every file, every re-check):
+    the same stem os.path.splitext gives, or ids and «id diverso dal nome del file» would change."""
+    assert file_stem(name) == os.path.splitext(name)[0]

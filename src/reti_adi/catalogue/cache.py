@@ -326,13 +326,22 @@ class CheckCache:
         None: the file is to be read and hashed (not settled, or an entry that does not check out)."""
         key = (relative, kind)
         entry = self.entries.get(key)
-        if entry is None or status is None or not _settled(entry, status):
+        if entry is None or status is None:
             return None
         digest, recorded, seen, record, problems, checksum = entry
+        # _settled, inlined (once per file)
+        if not (recorded.__class__ is str and seen.__class__ is int and digest.__class__ is bytes
+                and max(status.st_mtime_ns, status.st_ctime_ns) <= seen - SETTLED_NS
+                and recorded == f"{status.st_dev}:{status.st_ino}:{status.st_size}:{status.st_mtime_ns}:"
+                                f"{status.st_ctime_ns}"):
+            return None
         try:
             if checksum != _file_checksum(digest, recorded, seen, record, problems):
                 return None
-            record_id, partial = _decode_record(record)
+            if record.__class__ is str and len(record) > 2 and record[1] == ":" and record[0] in "vp":
+                record_id, partial = record[2:], record[0] == "p"  # _decode_record's common case
+            else:
+                record_id, partial = _decode_record(record)
             summary = FileSummary(record_id, partial, [] if problems == b"[]" else _decode_problems(problems))
         except (ValueError, TypeError, RecursionError, OverflowError):
             return None
@@ -419,22 +428,31 @@ class CheckCache:
 
     # --- rule results
 
-    def rule_result(self, rule: str, relative: str, key: bytes) -> StoredResult | None:
-        """A rule's stored result for this record (see StoredResult), or None."""
-        entry = self.results.get((rule, relative))
-        if entry is None or entry[0] != key:
-            return None
-        try:
-            if entry[6] != _result_checksum(*entry[:6]):
-                raise Malformed("controllo")
-            return StoredResult(entry[1], entry[2], entry[3], entry[4],
-                                [] if entry[5] == b"[]" else _decode_problems(entry[5]))
-        except (ValueError, TypeError, RecursionError, OverflowError):
-            return None
+    def rule_results(self, rule: str, files: list[str], keys: list[bytes | None]) -> list[StoredResult | None]:
+        """Each record's stored result of this rule (see StoredResult), or None, in the order of files: one
+        call for all the records of a rule (a re-check asks for every one)."""
+        results, found = self.results, []
+        append = found.append
+        for relative, key in zip(files, keys):
+            entry = results.get((rule, relative))
+            if entry is None or key is None or entry[0] != key:
+                append(None)
+                continue
+            try:
+                stored_key, kinds, kinds_state, reads, seen, problems, checksum = entry
+                if checksum != _result_checksum(stored_key, kinds, kinds_state, reads, seen, problems):
+                    append(None)
+                    continue
+                append(StoredResult(kinds, kinds_state, reads, seen,
+                                    [] if problems == b"[]" else _decode_problems(problems)))
+            except (ValueError, TypeError, RecursionError, OverflowError):
+                append(None)
+        return found
 
-    def keep_rule_result(self, rule: str, relative: str) -> None:
-        """The stored result was used as it is: keep it."""
-        self.fresh_results[(rule, relative)] = self.results[(rule, relative)]
+    def keep_rule_results(self, rule: str, files: list[str]) -> None:
+        """These stored results were used as they are: keep them."""
+        results = self.results
+        self.fresh_results.update([((rule, relative), results[(rule, relative)]) for relative in files])
 
     def put_rule_result(self, rule: str, relative: str, key: bytes, kinds: str, kinds_state: bytes,
                         reads: list[tuple[str, ...]], found: bytes, problems: list[Problem]) -> None:

@@ -209,6 +209,12 @@ def fill_models(catalogue: Catalogue, cache, jobs: int | None = None) -> None:
             gc.enable()
 
 
+def file_stem(name: str) -> str:
+    """os.path.splitext(name)[0] for a file name (discovery hands out names ending in .yaml or .yml)."""
+    stem, dot, _ = name.rpartition(".")
+    return stem if dot and stem.strip(".") else name
+
+
 def _load_catalogue(root: Path, cache, jobs: int | None) -> Catalogue:
     catalogue = Catalogue(root=root)
     for kind in kinds_module.KINDS:
@@ -217,9 +223,13 @@ def _load_catalogue(root: Path, cache, jobs: int | None) -> Catalogue:
     found = discovery.files
     catalogue.problems.extend(discovery.problems)
     prefix = len(str(root).rstrip(os.sep)) + 1
-    relatives = [path[prefix:].replace(os.sep, "/") for _, path in found]
-    names = [os.path.basename(path) for _, path in found]
-    stems = [os.path.splitext(name)[0] for name in names]
+    if os.sep == "/":  # string operations, not os.path's: this runs for every file of every re-check
+        relatives = [path[prefix:] for _, path in found]
+        names = [path.rpartition("/")[2] for path in relatives]
+    else:  # pragma: no cover - Windows
+        relatives = [path[prefix:].replace(os.sep, "/") for _, path in found]
+        names = [os.path.basename(path) for _, path in found]
+    stems = [file_stem(name) for name in names]
     results: list[tuple[LoadedRecord | None, list[Problem]] | None] = [None] * len(found)
     misses: list[int] = []
     work: list[tuple[str, bytes, str, str, str]] = []
