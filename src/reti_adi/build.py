@@ -16,7 +16,8 @@ from pathlib import Path
 from reti_adi.catalogue.discovery import discover
 from reti_adi.catalogue.records import Catalogue
 from reti_adi.check import load_and_check
-from reti_adi.publish.api import API_DIR, ApiPublication, build_api, id_reuse_problems, namespace_problems
+from reti_adi.publish.api import (API_DIR, ApiPublication, api_files, build_api, date_records, id_reuse_problems,
+                                  namespace_problems)
 from reti_adi.publish.context import BuildContext, make_context
 from reti_adi.publish.datapackage import DATA_DIR, build_datapackage
 from reti_adi.publish.document_reuse import DocumentCounts, DocumentReuse
@@ -29,7 +30,7 @@ from reti_adi.publish.previous import PreviousAbsent, PreviousError, PreviousPub
 from reti_adi.rules.problems import Problem
 from reti_adi.rules.result import CheckResult
 from reti_adi.site.reuse import Counts, Manifest, SiteReuse, load_manifest, save_manifest
-from reti_adi.stopwatch import Stopwatch
+from reti_adi.stopwatch import BACKGROUND, Stopwatch
 
 
 class BuildRefused(Exception):
@@ -72,6 +73,8 @@ class BuildState:
     """The previous build's pages and search bundles the site may reuse (site/reuse.py); None: none."""
     document_reuse: DocumentReuse | None = None
     """The previous build's Word documents the documents may reuse (publish/document_reuse.py); None: none."""
+    data: object | None = None
+    """The child writing the API files and the data package (step_start_data), until step_wait_data."""
 
     def cancel_background(self) -> None:
         """The build failed: stop what runs beside it (what it writes goes with the staging folder)."""
@@ -86,6 +89,42 @@ Step = Callable[[BuildState], None]
 def step_api(state: BuildState) -> None:
     state.api = build_api(state.catalogue, state.context, state.previous, state.protocols)
     write_files(state.staging / API_DIR, state.api.files)
+
+
+def step_records(state: BuildState) -> None:
+    """The records as published and dated: all the site needs of the API (its files come in step_start_data)."""
+    state.api = date_records(state.catalogue, state.context, state.previous, state.protocols)
+
+
+def _publish_data(state: BuildState) -> dict[str, float]:
+    """In a child: the API files, HSDS, the data package and DCAT written into the staging folder."""
+    stopwatch = Stopwatch()
+    stopwatch.lap("api")
+    state.api.files = api_files(state.api, state.catalogue, state.context)
+    write_files(state.staging / API_DIR, state.api.files)
+    for name, step in DATA_STEPS[1:-1]:
+        stopwatch.lap(name)
+        step(state)
+    return stopwatch.stop()
+
+
+def step_start_data(state: BuildState) -> None:
+    """The API files and the data package in a child below the build's priority, beside the site: the
+    site needs only the dated records, and its single-core stretches (merge, Pagefind for a few regioni)
+    leave a core idle."""
+    from reti_adi.publish.documents import BACKGROUND_NICENESS
+    from reti_adi.publish.forked import ForkedJob
+
+    state.data = ForkedJob(_publish_data, [(state,)], "la pubblicazione di API e dati",
+                           niceness=BACKGROUND_NICENESS)
+    state.background.append(state.data)
+
+
+def step_wait_data(state: BuildState) -> None:
+    job, state.data = state.data, None
+    state.background.remove(job)
+    for name, seconds in job.results()[0].items():
+        state.timings[f"{BACKGROUND}.dati.{name}"] = seconds
 
 
 def step_documents(state: BuildState) -> None:
@@ -284,10 +323,11 @@ def _build_locked(root: Path, target: OutputDir, previous, today, steps, stopwat
 
 
 def default_steps() -> list[tuple[str, Step]]:
-    """The documents first, in the background (the single-core API and data steps leave a core idle), then
-    the API, the site and the data; the build waits for the documents before the swap."""
-    return ([("documenti", step_start_documents)] + DATA_STEPS[:1] + SITE_STEPS + DATA_STEPS[1:-1]
-            + [("attesa_documenti", step_wait_documents)])
+    """The documents first, in the background; then the dated records; the API files and the data package in
+    the background too, while the site is built; the build waits for both before the swap. Their own
+    times are reported under «sfondo.dati.» (stopwatch.BACKGROUND: not phases of the build, they ran beside it)."""
+    return [("documenti", step_start_documents), ("api", step_records), ("dati", step_start_data)] + SITE_STEPS + [
+        ("attesa_dati", step_wait_data), ("attesa_documenti", step_wait_documents)]
 
 
 __all__ = ["BuildLocked", "BuildRefused", "BuildReport", "FirstPublicationRequired", "PreviousNotFound", "Problem",

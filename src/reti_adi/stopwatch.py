@@ -33,6 +33,11 @@ CONCURRENT = ("parte-", "regione-")
 its parent's time, and their sum may exceed it."""
 
 
+BACKGROUND = "sfondo"
+"""Timings under «sfondo.» are of work a child did beside the build (the API files, the data package):
+not phases, so they are in no sum of the build's own time."""
+
+
 def is_concurrent(name: str) -> bool:
     return name.rsplit(".", 1)[-1].startswith(CONCURRENT)
 

@@ -96,7 +96,7 @@ def reuse_line(counts) -> str:
 
 def timing_lines(timings: dict[str, float]) -> str:
     """The phase times as a tree, each sub-phase under its phase; «insieme» marks phases that ran at once."""
-    from reti_adi.stopwatch import children, is_concurrent
+    from reti_adi.stopwatch import BACKGROUND, children, is_concurrent
 
     total = sum(children(timings, "").values())
     lines = [f"Tempi: {total:.1f} s in tutto."]
@@ -108,4 +108,9 @@ def timing_lines(timings: dict[str, float]) -> str:
             add(name, depth + 1)
 
     add("", 0)
+    background = {name.removeprefix(f"{BACKGROUND}."): seconds for name, seconds in timings.items()
+                  if name.startswith(f"{BACKGROUND}.")}
+    if background:
+        lines.append("Nel frattempo, in un processo a parte: " + ", ".join(
+            f"{name.replace('.', ' ').replace('_', ' ')} {seconds:.1f} s" for name, seconds in background.items()) + ".")
     return "\n".join(lines)

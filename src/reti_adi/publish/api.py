@@ -40,6 +40,11 @@ class ApiPublication:
     feed: Feed | None = None
     variations: dict[str, m.Variazioni] = field(default_factory=dict)
     """What this build changed compared with the previous publication (empty lists when nothing)."""
+    records: dict[str, dict] = field(default_factory=dict)
+    """Kind («servizi», «enti», ...) -> id -> the record as published, dated."""
+    fingerprints: dict[str, dict[str, str]] = field(default_factory=dict)
+    dates: dict[str, dict] = field(default_factory=dict)
+    tombstones: list[m.Tombstone] = field(default_factory=list)
 
 
 def _header(ctx: BuildContext) -> dict:
@@ -81,8 +86,16 @@ def namespace_problems(catalogue: Catalogue, namespace: str | None,
 def build_api(catalogue: Catalogue, ctx: BuildContext, previous: PreviousPublication | None,
               protocols: ProtocolPublication | None = None) -> ApiPublication:
     """protocols: build_protocols(catalogue, ctx) if the caller has it already."""
+    pub = date_records(catalogue, ctx, previous, protocols)
+    pub.files = api_files(pub, catalogue, ctx)
+    return pub
+
+
+def date_records(catalogue: Catalogue, ctx: BuildContext, previous: PreviousPublication | None,
+                 protocols: ProtocolPublication | None = None) -> ApiPublication:
+    """Every record as published, dated, and what changed since the previous publication: what the site and
+    the change log need. The files (api_files) may then be written elsewhere, beside the site."""
     pub = ApiPublication()
-    header = _header(ctx)
     details = {}
     by_ente: dict[str, set[str]] = defaultdict(set)
     by_fonte: dict[str, set[str]] = defaultdict(set)
@@ -137,59 +150,67 @@ def build_api(catalogue: Catalogue, ctx: BuildContext, previous: PreviousPublica
     for kind, items in records.items():  # dated in place: the undated models were only for the fingerprints
         for i, model in items.items():
             model.modificato_il = dates[kind][i]
-    dated = records
+    pub.records, pub.fingerprints, pub.dates = records, fingerprints, dates
     pub.variations = variations(fingerprints, previous)
+    pub.details = dict(records["servizi"])
+    protocols.reti = list(records["reti"].values())
+    protocols.protocolli = records["protocolli"]
+    pub.protocols = protocols
+    pub.tombstones = _tombstones(pub.variations["servizi"].rimossi, previous, ctx, pub)
+    pub.feed = build_feed(fingerprints, previous, date=ctx.date, generated_at=ctx.generated_at,
+                          catalogue_version=ctx.catalogue_version, namespace=ctx.namespace)
+    pub.changes = compatibility_changes(pub.feed, pub.tombstones)
+    return pub
 
+
+def api_files(pub: ApiPublication, catalogue: Catalogue, ctx: BuildContext) -> dict[str, bytes]:
+    """Every file of api/v1/, from the dated records of date_records."""
+    files: dict[str, bytes] = {}
+    header = _header(ctx)
     by_ambito: dict[str, list[m.Sostegno]] = defaultdict(list)
     sostegni = []
-    for detail in dated["servizi"].values():
-        pub.details[detail.id] = detail
-        pub.files[f"servizi/{detail.id}.json"] = dump(detail)
+    for detail in pub.details.values():
+        files[f"servizi/{detail.id}.json"] = dump(detail)
         # the detail itself: a field typed Sostegno is serialised with Sostegno's fields, not the subclass's
         sostegni.append(detail)
         by_ambito[detail.territorio.ambito.id].append(detail)
-    pub.files["sostegni.json"] = dump(m.SostegniDoc(**header, sostegni=sostegni))
+    files["sostegni.json"] = dump(m.SostegniDoc(**header, sostegni=sostegni))
+    ambiti = pub.records["ambiti"]
     for ambito_id in ambiti:
-        pub.files[f"ambiti/{ambito_id}/sostegni.json"] = dump(m.SostegniDoc(**header, ambito=ambito_id,
-                                                                             sostegni=by_ambito.get(ambito_id, [])))
-    pub.files["ambiti.json"] = dump(m.AmbitiDoc(**header, ambiti=list(dated["ambiti"].values())))
+        files[f"ambiti/{ambito_id}/sostegni.json"] = dump(m.SostegniDoc(**header, ambito=ambito_id,
+                                                                         sostegni=by_ambito.get(ambito_id, [])))
+    files["ambiti.json"] = dump(m.AmbitiDoc(**header, ambiti=list(ambiti.values())))
     for ambito_id, cov in coverage(catalogue).items():
-        pub.files[f"ambiti/{ambito_id}/copertura.json"] = dump(coverage_document(cov, header))
+        files[f"ambiti/{ambito_id}/copertura.json"] = dump(coverage_document(cov, header))
     demand = build_demand(catalogue)
     for ambito_id in coverage(catalogue):
-        pub.files[f"ambiti/{ambito_id}/domanda.json"] = dump(demand_document(catalogue, demand, ambito_id, header))
-    pub.files["enti.json"] = dump(m.EntiDoc(**header, enti=list(dated["enti"].values())))
-    pub.files["fonti.json"] = dump(m.FontiDoc(**header, fonti=list(dated["fonti"].values())))
+        files[f"ambiti/{ambito_id}/domanda.json"] = dump(demand_document(catalogue, demand, ambito_id, header))
+    files["enti.json"] = dump(m.EntiDoc(**header, enti=list(pub.records["enti"].values())))
+    files["fonti.json"] = dump(m.FontiDoc(**header, fonti=list(pub.records["fonti"].values())))
 
-    protocols.reti = list(dated["reti"].values())
-    protocols.protocolli = dated["protocolli"]
-    pub.protocols = protocols
-    pub.files["reti.json"] = dump(m.RetiDoc(**header, reti=protocols.reti))
-    pub.files["protocolli.json"] = dump(m.ProtocolliDoc(**header, protocolli=[
+    protocols = pub.protocols
+    files["reti.json"] = dump(m.RetiDoc(**header, reti=protocols.reti))
+    files["protocolli.json"] = dump(m.ProtocolliDoc(**header, protocolli=[
         protocol_summary(p) for p in protocols.protocolli.values()]))
     for detail in protocols.protocolli.values():
-        pub.files[f"protocolli/{detail.id}.json"] = dump(detail)
+        files[f"protocolli/{detail.id}.json"] = dump(detail)
 
-    tombstones = _tombstones(pub.variations["servizi"].rimossi, previous, ctx, pub)
-    for tomb in tombstones:
-        pub.files[f"servizi/{tomb.id}.json"] = dump(tomb)
-    pub.feed = build_feed(fingerprints, previous, date=ctx.date, generated_at=ctx.generated_at,
-                          catalogue_version=ctx.catalogue_version, namespace=ctx.namespace)
+    for tomb in pub.tombstones:
+        files[f"servizi/{tomb.id}.json"] = dump(tomb)
     for relative, content in pub.feed.files.items():
-        pub.files[relative] = content
-    pub.changes = compatibility_changes(pub.feed, tombstones)
-    pub.files["changes.json"] = dump(pub.changes)
+        files[relative] = content
+    files["changes.json"] = dump(pub.changes)
     schemas = api_schemas()
     for name, content in schemas.items():
-        pub.files[f"schema/{name}"] = content
-    pub.files["openapi.json"] = (json.dumps(openapi_document(ctx, [n.removesuffix(".schema.json") for n in schemas]),
-                                            ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-    pub.files["index.json"] = dump(_manifest(catalogue, ctx, pub, fingerprints, dates))
-    pub.files["stato.json"] = dump(m.Stato(
-        **header, sha256_changes=hashlib.sha256(pub.files["changes.json"]).hexdigest(),
-        sha256_index=hashlib.sha256(pub.files["index.json"]).hexdigest(), servizi=len(pub.details),
+        files[f"schema/{name}"] = content
+    files["openapi.json"] = (json.dumps(openapi_document(ctx, [n.removesuffix(".schema.json") for n in schemas]),
+                                        ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    files["index.json"] = dump(_manifest(catalogue, ctx, pub, files))
+    files["stato.json"] = dump(m.Stato(
+        **header, sha256_changes=hashlib.sha256(files["changes.json"]).hexdigest(),
+        sha256_index=hashlib.sha256(files["index.json"]).hexdigest(), servizi=len(pub.details),
         ultima_sequenza=pub.feed.sequence))
-    return pub
+    return files
 
 
 def _tombstones(removed: list[str], previous: PreviousPublication | None, ctx: BuildContext,
@@ -209,12 +230,12 @@ def _tombstones(removed: list[str], previous: PreviousPublication | None, ctx: B
             for t in sorted(tombstones.values(), key=lambda t: t.id)]
 
 
-def _manifest(catalogue: Catalogue, ctx: BuildContext, pub: ApiPublication, fingerprints, dates) -> m.Manifest:
+def _manifest(catalogue: Catalogue, ctx: BuildContext, pub: ApiPublication, written: dict[str, bytes]) -> m.Manifest:
     files = [m.FileInfo(percorso=path, byte=len(content), sha256=hashlib.sha256(content).hexdigest())
-             for path, content in sorted(pub.files.items()) if path not in ("index.json", "stato.json")]
+             for path, content in sorted(written.items()) if path not in ("index.json", "stato.json")]
     counts = {kind: len(records) for kind, records in sorted(catalogue.records.items())}
     return m.Manifest(**_header(ctx), commit=ctx.commit, titolo=ctx.title, dati_dimostrativi=ctx.demo,
-                      licenza=ctx.licence, conteggi=counts, file=files, impronte=fingerprints, modificato_il=dates,
+                      licenza=ctx.licence, conteggi=counts, file=files, impronte=pub.fingerprints, modificato_il=pub.dates,
                       id_catalogo=ctx.namespace, ultima_sequenza=pub.feed.sequence, segnalazioni=_channels(catalogue))
 
 

@@ -29,6 +29,8 @@ from reti_adi.stopwatch import Stopwatch
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 THEME_DIR = PACKAGE_DIR / "theme"
+RESERVED = frozenset({"api", "dati", "documenti"})
+"""Top-level folders of the publication the site may not have: written beside it, by other processes."""
 
 
 class _Collector(logging.Handler):
@@ -367,6 +369,9 @@ def build_site(catalogue: Catalogue, details: dict[str, ServizioDettaglio], ctx:
             reuse.record.pages = pages
         stopwatch.lap("spostamento")  # into the staging directory, one rename per top-level entry
         for entry in merged.iterdir():
+            if entry.name in RESERVED:
+                raise SiteBuildError(f"il sito ha una cartella «{entry.name}», che è della pubblicazione "
+                                     f"({', '.join(sorted(RESERVED))}): rinomina quella cartella in site_src/")
             os.replace(entry, out / entry.name)
     finally:
         stopwatch.lap("pulizia")
