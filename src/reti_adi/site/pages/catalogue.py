@@ -192,20 +192,23 @@ class PageWriter:
         rows = []
         for record in sorted(self.catalogue.of("ente").values(), key=lambda r: r.model.denominazione.casefold()):
             e = record.model
-            intro = fragment(ENTE_INTRO, e=e, tipo=vocabulary("tipi_ente").label(e.tipo),
-                          comune=comuni()[e.sede.comune].denominazione if e.sede else None, page=f"enti/{e.id}/",
-                             runts_sezioni=RUNTS_SEZIONI)
-            sections = [Section("Servizi erogati", "servizi-erogati", services=by_name(erogati.get(e.id, [])),
-                                caption=f"Servizi erogati da {e.denominazione}")]
-            if coinvolto.get(e.id):
-                sections.append(Section("Servizi a cui partecipa", "servizi-partecipati",
-                                        services=by_name(coinvolto[e.id]),
-                                        caption=f"Servizi a cui partecipa {e.denominazione}"))
-            sections.extend(self.extra_ente_sections(e.id))
-            self.lista(f"enti/{e.id}.md", e.denominazione, sections, intro, show_ambito=True)
+            if self.wanted(f"enti/{e.id}.md"):  # the other processes' enti: only their row here
+                self._ente(e, erogati.get(e.id, []), coinvolto.get(e.id))
             rows.append({"href": f"enti/{e.id}/", "label": e.denominazione,
                          "cells": [vocabulary("tipi_ente").label(e.tipo), len(erogati.get(e.id, []))]})
         self.indice("enti/index.md", "Enti", "Enti erogatori e partner", ["Ente", "Tipo", "Servizi erogati"], rows)
+
+    def _ente(self, e, erogati: list, coinvolto: list | None) -> None:
+        intro = fragment(ENTE_INTRO, e=e, tipo=vocabulary("tipi_ente").label(e.tipo),
+                         comune=comuni()[e.sede.comune].denominazione if e.sede else None, page=f"enti/{e.id}/",
+                         runts_sezioni=RUNTS_SEZIONI)
+        sections = [Section("Servizi erogati", "servizi-erogati", services=by_name(erogati),
+                            caption=f"Servizi erogati da {e.denominazione}")]
+        if coinvolto:
+            sections.append(Section("Servizi a cui partecipa", "servizi-partecipati", services=by_name(coinvolto),
+                                    caption=f"Servizi a cui partecipa {e.denominazione}"))
+        sections.extend(self.extra_ente_sections(e.id))
+        self.lista(f"enti/{e.id}.md", e.denominazione, sections, intro, show_ambito=True)
 
     def extra_ente_sections(self, ente_id: str) -> list[Section]:
         """Sections other modules (networks and protocols) add to an ente's page."""
@@ -287,10 +290,11 @@ class PageWriter:
         for code in codes:
             comune = comuni()[code]
             services = by_comune.get(code, [])
-            intro = fragment(COMUNE_INTRO, comune=comune, ambito=ambito_of[code], page=f"comuni/{code}/")
-            self.lista(f"comuni/{code}.md", f"Servizi a {comune.denominazione}",
-                       self._grouped_by_tipologia(services, f"Servizi a {comune.denominazione}")
-                       or [Section(services=[])], intro)
+            if self.wanted(f"comuni/{code}.md"):  # the other processes' comuni: only their row here
+                intro = fragment(COMUNE_INTRO, comune=comune, ambito=ambito_of[code], page=f"comuni/{code}/")
+                self.lista(f"comuni/{code}.md", f"Servizi a {comune.denominazione}",
+                           self._grouped_by_tipologia(services, f"Servizi a {comune.denominazione}")
+                           or [Section(services=[])], intro)
             rows.append({"href": f"comuni/{code}/", "label": comune.denominazione,
                          "cells": [comune.sigla_provincia, code, ambito_of[code].denominazione, len(services)]})
         self.indice("comuni/index.md", "Comuni", "Comuni del catalogo",
