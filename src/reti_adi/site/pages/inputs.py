@@ -94,23 +94,30 @@ class InputDigester:
         return digest
 
     def _add(self, parts: list[bytes], value, depth: int) -> None:
+        kind = type(value)
+        if kind is str:  # the commonest values first: thousands of pages, dozens of values each
+            parts += (b"S", value.encode("utf-8", "surrogatepass"), b"\0")
+            return
+        if value is None or kind is bool or kind is int or kind is float:
+            parts += (b"N", repr(value).encode(), b"\0")
+            return
         if depth > MAX_DEPTH:
             raise Unkeyable("valori annidati troppo in profondità")
-        kind = type(value)
         if kind is Markup:
             parts += (b"M", str(value).encode("utf-8", "surrogatepass"), b"\0")
-        elif kind is str:
-            parts += (b"S", value.encode("utf-8", "surrogatepass"), b"\0")
-        elif value is None or kind in (bool, int, float):
-            parts += (b"N", repr(value).encode(), b"\0")
         elif kind in (date, datetime):
             parts += (b"D", kind.__name__.encode(), value.isoformat().encode(), b"\0")
-        elif kind in (list, tuple):
+        elif kind is list or kind is tuple:
             if all(type(item) is str for item in value):  # the commonest shape, in one go
                 text = "".join(f"{len(item)}:{item}" for item in value)
                 parts += (b"l" if kind is list else b"u", text.encode("utf-8", "surrogatepass"), b"\0")
                 return
             parts += (b"L" if kind is list else b"U", str(len(value)).encode(), b"\0")
+            if all(isinstance(item, BaseModel) for item in value):  # a list of services: the same parts
+                model = self._model
+                for item in value:
+                    parts += (b"m", model(item))
+                return
             for item in value:
                 self._add(parts, item, depth + 1)
         elif kind is dict:
