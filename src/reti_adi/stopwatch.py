@@ -28,7 +28,7 @@ class Stopwatch:
         return self.times
 
 
-CONCURRENT = ("parte-", "regione-")
+CONCURRENT = ("parte-", "regione-", "indici-")
 """Phases named so run at the same time as their siblings (processes, threads): each takes at most
 its parent's time, and their sum may exceed it."""
 

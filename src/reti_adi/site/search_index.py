@@ -152,13 +152,14 @@ def build_search_indexes(site: Path, catalogue: Catalogue, details: dict[str, Se
     reuse: a regione whose bundle key (site/reuse.py) matches the previous build's is not indexed again,
     its verified files are linked instead; the bundles of this build are recorded in reuse.record."""
     stopwatch = Stopwatch()
-    stopwatch.lap("preparazione")  # each regione's pages linked into its own folder
+    stopwatch.lap("preparazione")  # the bundle keys, and the pages of each regione to index linked into its folder
     regions = services_by_region(catalogue, details)
     root = site / INDEX_DIR
     listing = []
-    tasks = []
     keys: dict[str, str] = {}
     taken: dict[str, dict[str, str]] = {}
+    candidates: list[tuple[str, list[ServizioDettaglio]]] = []
+    to_index: list[tuple[str, list[ServizioDettaglio]]] = []
     for name, services in regions.items():
         region_id = slug(name)
         listing.append({"id": region_id, "nome": name, "servizi": len(services), "indice": f"{region_id}/"})
@@ -166,17 +167,36 @@ def build_search_indexes(site: Path, catalogue: Catalogue, details: dict[str, Se
             paths = [f"servizi/{service.id}/index.html" for service in services]
             digests = page_digests or {}
             keys[region_id] = bundle_key(region_id, [(p, digests.get(p) or file_digest(site / p) or "") for p in paths])
-            if _take_bundle(reuse, region_id, keys[region_id], root / region_id):
-                reuse.counts.bundles_reused += 1
-                taken[region_id] = reuse.manifest.bundles[region_id].files  # just verified, file by file
+            record = reuse.manifest.bundles.get(region_id)
+            if reuse.usable() and record is not None and record.key == keys[region_id] and record.files:
+                candidates.append((region_id, services))  # verified while Pagefind indexes the others
                 continue
-            reuse.counts.bundles_indexed += 1
-        staging = work_dir / f"indice-{region_id}"
-        _stage(site, services, staging)
-        tasks.append((staging, root / region_id))
+        to_index.append((region_id, services))
     stopwatch.lap("indici")
+    per_region: dict[str, dict[str, float]] = {}
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        per_region = list(pool.map(lambda task: run_pagefind(*task), tasks))
+        started = []
+
+        def start(region_id: str, services: list[ServizioDettaglio]) -> None:
+            staging = work_dir / f"indice-{region_id}"
+            _stage(site, services, staging)
+            started.append((region_id, pool.submit(run_pagefind, staging, root / region_id)))
+
+        for region_id, services in to_index:
+            start(region_id, services)
+        checked = Stopwatch()
+        checked.lap("riuso")
+        for region_id, services in candidates:
+            if _take_bundle(reuse, region_id, keys[region_id], root / region_id):
+                taken[region_id] = reuse.manifest.bundles[region_id].files  # just verified, file by file
+            else:
+                start(region_id, services)
+        per_region["indici-riusati"] = checked.stop()
+        for region_id, future in started:
+            per_region[f"regione-{region_id}"] = future.result()
+    if reuse is not None:
+        reuse.counts.bundles_reused += len(taken)
+        reuse.counts.bundles_indexed += len(regions) - len(taken)
     if reuse is not None and reuse.record is not None:
         stopwatch.lap("impronte")  # every bundle's files, before filtri.json joins them
         reuse.record.bundles = {region_id: BundleRecord(key, taken.get(region_id) or _bundle_files(root / region_id))
@@ -190,8 +210,8 @@ def build_search_indexes(site: Path, catalogue: Catalogue, details: dict[str, Se
     national = {key: everything[key] for key in ("tipologia", "area", "stato") if key in everything}
     (root / "regioni.json").write_text(_dump({"regioni": listing, "filtri": national}), encoding="utf-8")
     times = stopwatch.stop()
-    indexed = {bundle.name for _, bundle in tasks}
-    for entry, region_times in zip([e for e in listing if e["id"] in indexed], per_region):
-        times[f"indici.regione-{entry['id']}"] = sum(region_times.values())
-        times.update({f"indici.regione-{entry['id']}.{name}": s for name, s in region_times.items()})
+    for task, task_times in per_region.items():  # at once: the previous bundles checked while Pagefind runs
+        times[f"indici.{task}"] = sum(task_times.values())
+        if task != "indici-riusati":
+            times.update({f"indici.{task}.{name}": s for name, s in task_times.items()})
     return times
