@@ -30,6 +30,10 @@ from reti_adi.stopwatch import Stopwatch
 PACKAGE_DIR = Path(__file__).resolve().parent
 THEME_DIR = PACKAGE_DIR / "theme"
 RESERVED = frozenset({"api", "dati", "documenti"})
+REUSED_DIR = "riuso"
+"""Under the site's work folder: the pages every process took from the previous build."""
+REUSED_SITEMAP = "riuso-sitemap.xml"
+"""Under a process's work folder: the sitemap entries of the pages it took from the previous build."""
 """Top-level folders of the publication the site may not have: written beside it, by other processes."""
 
 
@@ -163,9 +167,10 @@ def output_path(relative: str, directory_urls: bool) -> str:
 
 
 def _take_previous(writer: PageWriter, pages: dict[str, str], config: dict, reuse: SiteReuse, base: bytes,
-                   reuse_dir: Path, result: PartResult) -> None:
+                   reuse_dir: Path, sitemap: Path, result: PartResult) -> None:
     """Key every deferred detail page by its inputs; link those the previous build has, verified, into
-    reuse_dir, and render the others into `pages`."""
+    reuse_dir (shared by the processes: their pages are disjoint), their sitemap entries into `sitemap`,
+    and render the others into `pages`."""
     staged = {path: split_page(text)[0] for path, text in pages.items()}
     key = site_key(base, config, HOOK, staged, is_detail_page)
     if key is not None:
@@ -185,18 +190,18 @@ def _take_previous(writer: PageWriter, pages: dict[str, str], config: dict, reus
                 blocks.append(record.sitemap)
                 del writer.deferred[relative]
         if result.reused:  # their sitemap entries, merged by merge_sites like another share's
-            (reuse_dir / "sitemap.xml").unlink(missing_ok=True)  # never write through a link to the previous build
-            (reuse_dir / "sitemap.xml").write_text("\n".join(b for b in blocks if b), encoding="utf-8")
+            sitemap.write_text("\n".join(b for b in blocks if b), encoding="utf-8")
     for relative in list(writer.deferred):
         pages[relative] = writer.render_deferred(relative)
 
 
 def build_part(catalogue: Catalogue, details, ctx: BuildContext, protocols, part_dir: Path, jobs: int,
                part: int, site_dir: Path | None = None, reuse: SiteReuse | None = None,
-               base: bytes = b"") -> PartResult:
+               base: bytes = b"", reuse_dir: Path | None = None) -> PartResult:
     """Render this process's share of the pages (all shared pages, 1/jobs of the detail pages) and lay
     them out with mkdocs into site_dir (default part_dir/site); with `reuse`, detail pages the previous
-    build has (see site/reuse.py) go to part_dir/riuso instead. Returns its phase times and pages."""
+    build has (see site/reuse.py) go to reuse_dir (default part_dir/riuso) instead, and their sitemap
+    entries to part_dir/riuso-sitemap.xml. Returns its phase times and pages."""
     stopwatch = Stopwatch()
     stopwatch.lap("pagine")
     writer = PageWriter(catalogue, details, ctx, protocols, select=_share(jobs, part),
@@ -206,7 +211,9 @@ def build_part(catalogue: Catalogue, details, ctx: BuildContext, protocols, part
     config = site_config(catalogue.root, ctx)
     result = PartResult({})
     if reuse is not None:
-        _take_previous(writer, pages, config, reuse, base, part_dir / "riuso", result)
+        part_dir.mkdir(parents=True, exist_ok=True)
+        _take_previous(writer, pages, config, reuse, base, reuse_dir or part_dir / "riuso",
+                       part_dir / REUSED_SITEMAP, result)
     del writer
     stopwatch.lap("markdown")  # Markdown and fragments staged for mkdocs
     stage_docs(catalogue.root, part_dir / "docs", part_dir / "frammenti", pages)
@@ -229,7 +236,7 @@ def build_part(catalogue: Catalogue, details, ctx: BuildContext, protocols, part
 
 def _part_child(args, queue) -> None:
     try:
-        queue.put(("ok", args[6], build_part(*args)))
+        queue.put(("ok", args[6], build_part(*args)))  # args[6]: the part
     except BaseException as exc:  # noqa: BLE001 - reported by the parent
         queue.put(("errore", args[6], f"{type(exc).__name__}: {exc}"))
 
@@ -238,13 +245,15 @@ def build_parts(catalogue: Catalogue, details, ctx: BuildContext, protocols, wor
                 jobs: int, first_site: Path, reuse: SiteReuse | None = None
                 ) -> tuple[list[Path], dict[str, float], list[PartResult]]:
     """One process per share: page rendering and mkdocs both use a single core each. The first share
-    is laid out straight into first_site, the others beside it (merge_sites moves what they add, and
-    the pages each share took from the previous build). Returns those folders, each share's times
-    under «parte-N.» and each share's result."""
+    is laid out straight into first_site, the others beside it, and the pages every share took from the
+    previous build into one folder, work_dir/riuso (merge_sites joins them). Returns the other shares'
+    folders, each share's times under «parte-N.» and each share's result."""
     part_dirs = [work_dir / f"parte-{part}" for part in range(jobs)]
+    shared = work_dir / REUSED_DIR
     base = base_key(catalogue_or_default(catalogue.root, "site_src")) if reuse is not None else b""
     if jobs == 1:
-        results = [build_part(catalogue, details, ctx, protocols, part_dirs[0], 1, 0, first_site, reuse, base)]
+        results = [build_part(catalogue, details, ctx, protocols, part_dirs[0], 1, 0, first_site, reuse, base,
+                              shared)]
     else:
         import multiprocessing
 
@@ -252,7 +261,7 @@ def build_parts(catalogue: Catalogue, details, ctx: BuildContext, protocols, wor
         queue = context.Queue()
         children = [context.Process(target=_part_child,
                                     args=((catalogue, details, ctx, protocols, part_dirs[p], jobs, p,
-                                           first_site if p == 0 else None, reuse, base), queue))
+                                           first_site if p == 0 else None, reuse, base, shared), queue))
                     for p in range(jobs)]
         for child in children:
             child.start()
@@ -263,8 +272,7 @@ def build_parts(catalogue: Catalogue, details, ctx: BuildContext, protocols, wor
         if failures or any(child.exitcode for child in children):
             raise SiteBuildError("\n".join(failures) or "un processo di costruzione del sito è terminato con errore")
         results = [detail for _, _, detail in sorted(outcomes, key=lambda outcome: outcome[1])]
-    folders = [d / "site" for d in part_dirs[1:]] + [d / "riuso" for d, r in zip(part_dirs, results) if r.reused]
-    return folders, _part_times([(part, r.times) for part, r in enumerate(results)]), results
+    return [d / "site" for d in part_dirs[1:]], _part_times([(part, r.times) for part, r in enumerate(results)]), results
 
 
 def _part_times(parts: list[tuple[int, dict[str, float]]]) -> dict[str, float]:
@@ -285,14 +293,14 @@ def _move_missing(source: Path, target: Path) -> None:
             _move_missing(Path(entry.path), destination)
 
 
-def merge_sites(parts: list[Path], target: Path) -> None:
+def merge_sites(parts: list[Path], target: Path, sitemaps: tuple[Path, ...] = ()) -> None:
     """Move every other share into target, which holds the first; shared files are identical, sitemaps
-    are merged."""
+    (theirs, and `sitemaps`) are merged."""
     import gzip
 
     urls: dict[str, str] = {}
-    for part in [target, *parts]:
-        urls.update(sitemap_blocks(part / "sitemap.xml"))
+    for sitemap in [target / "sitemap.xml", *(part / "sitemap.xml" for part in parts), *sitemaps]:
+        urls.update(sitemap_blocks(sitemap))
     for part in parts:
         _move_missing(part, target)
     if urls:
@@ -355,7 +363,9 @@ def build_site(catalogue: Catalogue, details: dict[str, ServizioDettaglio], ctx:
         stopwatch.lap("parti")
         others, part_times, results = build_parts(catalogue, details, ctx, protocols, work_dir, jobs, merged, reuse)
         stopwatch.lap("unione")
-        merge_sites(others, merged)
+        if any(result.reused for result in results):  # the reused pages stay put, the rendered ones join them
+            others, merged = [merged, *others], work_dir / REUSED_DIR
+        merge_sites(others, merged, tuple(sorted(work_dir.glob(f"parte-*/{REUSED_SITEMAP}"))))
         pages: dict[str, PageRecord] = {}
         if reuse is not None:
             stopwatch.lap("manifesto")  # the pages of this build, for the manifest
