@@ -199,9 +199,7 @@ class PageWriter:
         self.indice("enti/index.md", "Enti", "Enti erogatori e partner", ["Ente", "Tipo", "Servizi erogati"], rows)
 
     def _ente(self, e, erogati: list, coinvolto: list | None) -> None:
-        intro = fragment(ENTE_INTRO, e=e, tipo=vocabulary("tipi_ente").label(e.tipo),
-                         comune=comuni()[e.sede.comune].denominazione if e.sede else None, page=f"enti/{e.id}/",
-                         runts_sezioni=RUNTS_SEZIONI)
+        intro = Lazy(ente_intro, e, f"enti/{e.id}/")
         sections = [Section("Servizi erogati", "servizi-erogati", services=by_name(erogati),
                             caption=f"Servizi erogati da {e.denominazione}")]
         if coinvolto:
@@ -291,7 +289,7 @@ class PageWriter:
             comune = comuni()[code]
             services = by_comune.get(code, [])
             if self.wanted(f"comuni/{code}.md"):  # the other processes' comuni: only their row here
-                intro = fragment(COMUNE_INTRO, comune=comune, ambito=ambito_of[code], page=f"comuni/{code}/")
+                intro = Lazy(comune_intro, code, ambito_of[code], f"comuni/{code}/")
                 self.lista(f"comuni/{code}.md", f"Servizi a {comune.denominazione}",
                            self._grouped_by_tipologia(services, f"Servizi a {comune.denominazione}")
                            or [Section(services=[])], intro)
@@ -299,6 +297,18 @@ class PageWriter:
                          "cells": [comune.sigla_provincia, code, ambito_of[code].denominazione, len(services)]})
         self.indice("comuni/index.md", "Comuni", "Comuni del catalogo",
                     ["Comune", "Provincia", "Codice ISTAT", "Ambito", "Servizi"], rows)
+
+
+def comune_intro(code: str, ambito, page: str) -> Markup:
+    """A comune page's intro: Lazy, made only if the page is rendered (thousands of comuni)."""
+    return fragment(COMUNE_INTRO, comune=comuni()[code], ambito=ambito, page=page)
+
+
+def ente_intro(e, page: str) -> Markup:
+    """An ente page's intro: Lazy, made only if the page is rendered (thousands of enti)."""
+    return fragment(ENTE_INTRO, e=e, tipo=vocabulary("tipi_ente").label(e.tipo),
+                    comune=comuni()[e.sede.comune].denominazione if e.sede else None, page=page,
+                    runts_sezioni=RUNTS_SEZIONI)
 
 
 def _place(s: m.ServizioDettaglio) -> str:
