@@ -113,7 +113,7 @@ def digest_bytes(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def file_digest(path: Path) -> str | None:
+def file_digest(path: Path | str) -> str | None:
     """Digest of a regular file's bytes, read without following a symlink; None if it is not one."""
     try:
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
@@ -245,11 +245,12 @@ class VerifiedLinker:
     directories of the previous build and the linked bytes have the recorded digest.
 
     Thousands of pages share a few directories: each directory of the previous build is checked (lstat:
-    a real directory, not a symlink) once, and each directory of the target made once."""
+    a real directory, not a symlink) once, and each directory of the target made once. Paths are plain
+    strings here: pathlib's objects cost more than the system calls, 10,000 times over."""
 
     def __init__(self, previous: Path, target: Path):
-        self.previous = Path(previous)
-        self.target = Path(target)
+        self.previous = os.fspath(Path(previous))
+        self.target = os.fspath(Path(target))
         self._plain: set[str] = {""}
         self._made: set[str] = set()
 
@@ -260,13 +261,18 @@ class VerifiedLinker:
         if not self._plain_dir(up):
             return False
         try:
-            mode = os.lstat(self.previous / relative).st_mode
+            mode = os.lstat(f"{self.previous}/{relative}").st_mode
         except OSError:
             return False
         if not stat.S_ISDIR(mode):
             return False
         self._plain.add(relative)
         return True
+
+    def _make_dir(self, relative: str) -> None:
+        if relative not in self._made:
+            os.makedirs(f"{self.target}/{relative}" if relative else self.target, exist_ok=True)
+            self._made.add(relative)
 
     def take(self, relative: str, digest: str) -> bool:
         """Link (or copy) previous/relative to target/relative; leave nothing there and say False unless
@@ -276,11 +282,9 @@ class VerifiedLinker:
         parent = relative.rpartition("/")[0]
         if not self._plain_dir(parent):
             return False
-        source, destination = self.previous / relative, self.target / relative
+        source, destination = f"{self.previous}/{relative}", f"{self.target}/{relative}"
         try:
-            if parent not in self._made:
-                destination.parent.mkdir(parents=True, exist_ok=True)
-                self._made.add(parent)
+            self._make_dir(parent)
             try:
                 os.link(source, destination, follow_symlinks=False)  # a symlink is linked as itself...
             except OSError:
@@ -289,7 +293,10 @@ class VerifiedLinker:
             return False
         if file_digest(destination) == digest:  # ...and never read through: file_digest does not follow it
             return True
-        destination.unlink(missing_ok=True)
+        try:
+            os.unlink(destination)
+        except FileNotFoundError:
+            pass
         return False
 
 
