@@ -293,7 +293,7 @@ def _build_locked(root: Path, target: OutputDir, previous, today, steps, stopwat
     context = make_context(catalogue, files, reference_date=result.today)
     sub_timings: dict[str, float] = {}
     site_reuse = SiteReuse(out if out.is_dir() else None, load_manifest(out) if reuse_site else Manifest(),
-                           reuse_site)
+                           reuse_site, spare=target.spare() if reuse_site else None)
     document_reuse = DocumentReuse(site_reuse.previous, load_document_manifest(out) if reuse_site else {}, reuse_site)
     state = BuildState(catalogue, context, previous_pub, target.staging(), timings=sub_timings,
                        discard=target.discard, site_reuse=site_reuse, document_reuse=document_reuse)
@@ -314,8 +314,11 @@ def _build_locked(root: Path, target: OutputDir, previous, today, steps, stopwat
         save_manifest(out, site_reuse.record)
     if document_reuse.record is not None:
         save_document_manifest(out, document_reuse.record)
-    stopwatch.lap("pulizia")  # the previous build, now out of the way, deleted (or handed to a deleter)
-    target.remove_swapped_out()
+    stopwatch.lap("pulizia")  # the previous build, now out of the way, kept as the spare or deleted
+    if site_reuse.record is not None:
+        target.keep_swapped_out()  # the next build moves its unchanged pages from it (site/reuse.py)
+    else:
+        target.remove_swapped_out()
     stopwatch.lap("chiusura")  # the lock released
     return BuildReport(out, result, context, state.api, sub_timings, notices,
                        site_reuse.counts if site_reuse.record is not None else None,

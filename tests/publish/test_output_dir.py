@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from reti_adi.publish import output_dir, removal
-from reti_adi.publish.output_dir import WORK_DIR, OutputDir
+from reti_adi.publish.output_dir import SPARE, WORK_DIR, OutputDir
 
 from ..conftest import REFERENCE_DATE, REPO, run_cli, tree
 
@@ -30,7 +30,9 @@ def leftovers(root: Path) -> list[str]:
     for folder, dirs, files in os.walk(work):
         inside += [(Path(folder) / name).relative_to(work).as_posix() for name in dirs + files]
     inside.sort()
-    return beside + [name for name in inside if name not in (".gitignore", "build.lock")]
+    spare = f"build/{SPARE}"  # the build before the current one, kept on purpose by a site build
+    return beside + [name for name in inside if name not in (".gitignore", "build.lock", spare)
+                     and not name.startswith(f"{spare}/")]
 
 
 def wait_for_deleters(root: Path, timeout: float = 120) -> list[str]:
@@ -39,7 +41,8 @@ def wait_for_deleters(root: Path, timeout: float = 120) -> list[str]:
     deadline = time.monotonic() + timeout
     while leftovers(root) not in ([], ["build"]) and time.monotonic() < deadline:
         time.sleep(0.05)
-    return [name for name in leftovers(root) if name != "build" or any((root / WORK_DIR / name).iterdir())]
+    return [name for name in leftovers(root)
+            if name != "build" or any(entry.name != SPARE for entry in (root / WORK_DIR / name).iterdir())]
 
 
 def site_repo(root: Path) -> Path:

@@ -177,6 +177,34 @@ def test_an_incremental_build_after_an_edit_is_the_full_build_byte_for_byte(copy
     _same(out, full)
 
 
+def test_a_rebuild_moves_unchanged_pages_from_the_spare_build_and_checks_each_one(copy, tmp_path, monkeypatch):
+    from reti_adi.publish.output_dir import SPARE
+
+    root, out = copy
+    _build(root, out)  # the copied build, swapped out, is kept as the spare
+    spare = out.parent / removal.WORK_DIR / out.name / SPARE
+    assert (spare / "servizi/emporio-solidale/index.html").is_file()
+    tampered = spare / "servizi/assistenza-domiciliare/index.html"
+    tampered.unlink()  # a file of its own, not the inode it shares with build/
+    tampered.write_bytes(b"<p>pagina manomessa</p>")
+    EDITS["servizio-modificato"](root)
+    full = _full_build_beside(root, out, tmp_path)
+    moved: list[tuple[str, bool]] = []
+    original = reuse.VerifiedLinker._move_from_spare
+
+    def counting(self, folder, digest):
+        taken = original(self, folder, digest)
+        moved.append((folder, taken))
+        return taken
+
+    monkeypatch.setattr(reuse.VerifiedLinker, "_move_from_spare", counting)
+    report = _build(root, out)
+    _same(out, full)
+    assert sum(taken for _, taken in moved) > 40 and report.reuse.pages_reused > 40
+    assert ("servizi/assistenza-domiciliare", False) in moved  # its bytes did not check out: linked instead
+    assert b"manomessa" not in (out / "servizi/assistenza-domiciliare/index.html").read_bytes()
+
+
 def test_a_tampered_or_deleted_previous_page_or_bundle_file_is_made_again(copy, tmp_path):
     root, out = copy
     expected = tree(out, modes=True)

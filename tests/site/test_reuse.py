@@ -86,6 +86,48 @@ def test_a_symlink_anywhere_on_the_way_is_a_miss(tmp_path):
     assert not any((tmp_path / "t2").rglob("*.html"))
 
 
+def _page(base: Path, folder: str, content: bytes, *extra: str) -> None:
+    (base / folder).mkdir(parents=True)
+    (base / folder / "index.html").write_bytes(content)
+    for name in extra:
+        (base / folder / name).write_bytes(b"in piu")
+
+
+def test_a_page_folder_of_the_spare_build_is_moved_only_if_it_holds_just_that_page_with_its_digest(tmp_path):
+    previous, spare, target = tmp_path / "precedente", tmp_path / "riserva", tmp_path / "nuova"
+    for folder in ("servizi/a", "servizi/b", "servizi/c", "servizi/d"):
+        _page(previous, folder, b"pagina")
+    _page(spare, "servizi/a", b"pagina")  # the same bytes: moved
+    _page(spare, "servizi/b", b"vecchia")  # an older version: the previous build's is linked instead
+    _page(spare, "servizi/c", b"pagina", "intruso.html")  # more than the page: left where it is
+    elsewhere = tmp_path / "altrove"
+    _page(elsewhere, "d", b"pagina")
+    (spare / "servizi/d").symlink_to(elsewhere / "d")  # a link posing as the folder: never followed
+    linker = reuse.VerifiedLinker(previous, target, spare)
+    digest = reuse.digest_bytes(b"pagina")
+    for folder in ("a", "b", "c", "d"):
+        assert linker.take(f"servizi/{folder}/index.html", digest), folder
+        assert sorted(p.name for p in (target / "servizi" / folder).iterdir()) == ["index.html"], folder
+        assert (target / "servizi" / folder / "index.html").read_bytes() == b"pagina"
+    assert not (spare / "servizi/a").exists()  # moved, not made and linked
+    assert (target / "servizi/a/index.html").stat().st_ino != (previous / "servizi/a/index.html").stat().st_ino
+    for folder in ("b", "c", "d"):  # linked from the previous build
+        assert os.path.samefile(target / "servizi" / folder / "index.html", previous / "servizi" / folder / "index.html")
+    assert (spare / "servizi/c/intruso.html").exists() and (elsewhere / "d/index.html").read_bytes() == b"pagina"
+
+
+def test_a_spare_build_behind_a_symlink_gives_nothing(tmp_path):
+    previous, spare, target = tmp_path / "precedente", tmp_path / "riserva", tmp_path / "nuova"
+    _page(previous, "servizi/a", b"pagina")
+    elsewhere = tmp_path / "altrove"
+    _page(elsewhere, "a", b"pagina")
+    spare.mkdir()
+    (spare / "servizi").symlink_to(elsewhere)
+    assert reuse.VerifiedLinker(previous, target, spare).take("servizi/a/index.html", reuse.digest_bytes(b"pagina"))
+    assert (elsewhere / "a/index.html").exists()  # nothing taken from behind the link
+    assert os.path.samefile(target / "servizi/a/index.html", previous / "servizi/a/index.html")
+
+
 CONFIG = {"site_name": "x", "theme": {"name": "material"}, "plugins": [], "hooks": [HOOK],
           "nav": [{"Home": "index.md"}, {"Catalogo": [{"Enti": "enti/index.md"}]}], "extra": {}}
 

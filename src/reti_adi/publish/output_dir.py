@@ -33,6 +33,9 @@ from pathlib import Path
 
 from reti_adi.publish import removal
 from reti_adi.publish.removal import WORK_DIR
+SPARE = "riserva"
+"""In an output's work area: the build before the current one, kept by a site build (keep_swapped_out)
+so that the next one moves its unchanged page folders instead of making them (site/reuse.py)."""
 LEGACY_PREFIXES = (".build-nuovo-", ".build-sito-")
 """Staging folders of earlier versions, which put them straight beside build/."""
 LEGACY_PREVIOUS = ".build-precedente-"
@@ -159,6 +162,8 @@ class OutputDir:
             for entry in self.work.iterdir():
                 if entry.name.startswith(removal.PREFIX) and removal.in_progress(entry):
                     continue  # a deleter started by an earlier build is still at it: never wait for it
+                if entry.name == SPARE and self.spare() is not None:
+                    continue  # kept on purpose; only ever read through verified digests
                 self._dispose(entry)
         for prefix in (*LEGACY_PREFIXES, LEGACY_PREVIOUS):
             for folder in self.out.parent.glob(f"{prefix}*"):
@@ -203,6 +208,33 @@ class OutputDir:
         self._swapped_out = staging  # now the previous build
         if remove_previous:
             self.remove_swapped_out()
+
+    def spare(self) -> Path | None:
+        """The kept build before the current one, if it is a real directory (not a symlink)."""
+        import stat
+
+        path = self.work / SPARE
+        try:
+            return path if stat.S_ISDIR(os.lstat(path).st_mode) else None
+        except OSError:
+            return None
+
+    def keep_swapped_out(self) -> None:
+        """Keep the previous build, now swapped out, as the spare (the older spare is removed); a
+        site build's pages that do not change are then moved from it by the next build."""
+        if self._swapped_out is None:
+            return
+        old = self.work / SPARE
+        if os.path.lexists(old):
+            if self.spare() is not None and self.detach_cleanup:
+                removal.detach(old)
+            else:
+                _remove(old)
+        try:
+            os.rename(self._swapped_out, old)
+        except OSError:
+            self._dispose(self._swapped_out)
+        self._swapped_out = None
 
     def remove_swapped_out(self) -> None:
         if self._swapped_out is not None:

@@ -177,7 +177,7 @@ def _take_previous(writer: PageWriter, pages: dict[str, str], config: dict, reus
         take = reuse.usable()
         directory_urls = config.get("use_directory_urls", True) is not False
         blocks = []
-        linker = VerifiedLinker(reuse.previous, reuse_dir) if take else None
+        linker = VerifiedLinker(reuse.previous, reuse_dir, reuse.spare) if take else None
         for relative in list(writer.deferred):
             inputs = writer.input_digest(relative)
             if inputs is None:
