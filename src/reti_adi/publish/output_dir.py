@@ -6,7 +6,8 @@ succeeded the staging directory and the output exchange places in a single atomi
 (renameat2 RENAME_EXCHANGE on Linux, renamex_np RENAME_SWAP on macOS): at every instant the
 output is either the whole previous build or the whole new one, and stays a real directory,
 so `reti-adi serve`, GitLab Pages artifacts and actions/upload-pages-artifact see plain files.
-The previous build, now in the staging place, is removed afterwards; whatever an interrupted
+The previous build, now in the staging place, is removed afterwards (after a site build it is
+kept instead as the spare, `riserva`, and the older spare removed: see SPARE); whatever an interrupted
 build leaves under `.reti-adi-build/` is removed by the next build of the same output. Work
 folders a step has finished with (the site's Markdown, fragments and per-worker output) are
 deleted in a background thread while the later steps run, and waited for before the lock is
