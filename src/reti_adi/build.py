@@ -112,8 +112,7 @@ def step_start_data(state: BuildState) -> None:
     """The API files and the data package in a child below the build's priority, beside the site: the
     site needs only the dated records, and its single-core stretches (merge, Pagefind for a few regioni)
     leave a core idle."""
-    from reti_adi.publish.documents import BACKGROUND_NICENESS
-    from reti_adi.publish.forked import ForkedJob
+    from reti_adi.publish.forked import BACKGROUND_NICENESS, ForkedJob
 
     state.data = ForkedJob(_publish_data, [(state,)], "la pubblicazione di API e dati",
                            niceness=BACKGROUND_NICENESS)

@@ -20,9 +20,8 @@ from reti_adi.publish.coverage import coverage
 from reti_adi.publish.document_reuse import (DocumentCounts, DocumentRecord, DocumentReuse, document_key,
                                              reuse_document, written_digest)
 from reti_adi.publish.demand import build_demand
-from reti_adi.publish.forked import ForkedJob, run_forked
+from reti_adi.publish.forked import BACKGROUND_NICENESS, ForkedJob, run_forked
 
-BACKGROUND_NICENESS = 10
 MIN_PER_PROCESS = 40
 """Below this many documents a second process costs more (fork, a second python-docx warm-up) than it saves."""
 

@@ -18,6 +18,10 @@ from collections.abc import Callable, Sequence
 from reti_adi.site.errors import SiteBuildError
 
 
+BACKGROUND_NICENESS = 10
+"""For work a build starts beside itself (documents, API files): it takes the core the build leaves idle."""
+
+
 class ForkedError(SiteBuildError):
     """A child process failed: nothing it was writing may be published."""
 

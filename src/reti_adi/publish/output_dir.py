@@ -227,10 +227,7 @@ class OutputDir:
             return
         old = self.work / SPARE
         if os.path.lexists(old):
-            if self.spare() is not None and self.detach_cleanup:
-                removal.detach(old)
-            else:
-                _remove(old)
+            self._dispose(old)
         try:
             os.rename(self._swapped_out, old)
         except OSError:

@@ -30,11 +30,11 @@ from reti_adi.stopwatch import Stopwatch
 PACKAGE_DIR = Path(__file__).resolve().parent
 THEME_DIR = PACKAGE_DIR / "theme"
 RESERVED = frozenset({"api", "dati", "documenti"})
+"""Top-level folders of the publication the site may not have: written beside it, by other processes."""
 REUSED_DIR = "riuso"
 """Under the site's work folder: the pages every process took from the previous build."""
 REUSED_SITEMAP = "riuso-sitemap.xml"
 """Under a process's work folder: the sitemap entries of the pages it took from the previous build."""
-"""Top-level folders of the publication the site may not have: written beside it, by other processes."""
 
 
 class _Collector(logging.Handler):

@@ -129,12 +129,14 @@ def _bundle_files(bundle: Path) -> dict[str, str]:
     return files
 
 
-def _take_bundle(reuse: SiteReuse, region_id: str, key: str, target: Path) -> bool:
-    """The previous build's bundle for this regione, linked into target if its key matches and every
-    recorded file still has its digest."""
+def _previous_bundle(reuse: SiteReuse, region_id: str, key: str) -> BundleRecord | None:
+    """The previous build's record of this regione's bundle, if reuse is on and its key matches."""
     record = reuse.manifest.bundles.get(region_id)
-    if not reuse.usable() or record is None or record.key != key or not record.files:
-        return False
+    return record if reuse.usable() and record is not None and record.key == key and record.files else None
+
+
+def _take_bundle(reuse: SiteReuse, region_id: str, record: BundleRecord, target: Path) -> bool:
+    """The previous bundle of this regione linked into target, if every recorded file still has its digest."""
     previous = reuse.previous / INDEX_DIR / region_id
     linker = VerifiedLinker(previous, target)
     if all(linker.take(name, digest) for name, digest in record.files.items()):
@@ -158,7 +160,7 @@ def build_search_indexes(site: Path, catalogue: Catalogue, details: dict[str, Se
     listing = []
     keys: dict[str, str] = {}
     taken: dict[str, dict[str, str]] = {}
-    candidates: list[tuple[str, list[ServizioDettaglio]]] = []
+    candidates: list[tuple[str, list[ServizioDettaglio], BundleRecord]] = []
     to_index: list[tuple[str, list[ServizioDettaglio]]] = []
     for name, services in regions.items():
         region_id = slug(name)
@@ -167,9 +169,9 @@ def build_search_indexes(site: Path, catalogue: Catalogue, details: dict[str, Se
             paths = [f"servizi/{service.id}/index.html" for service in services]
             digests = page_digests or {}
             keys[region_id] = bundle_key(region_id, [(p, digests.get(p) or file_digest(site / p) or "") for p in paths])
-            record = reuse.manifest.bundles.get(region_id)
-            if reuse.usable() and record is not None and record.key == keys[region_id] and record.files:
-                candidates.append((region_id, services))  # verified while Pagefind indexes the others
+            record = _previous_bundle(reuse, region_id, keys[region_id])
+            if record is not None:
+                candidates.append((region_id, services, record))  # verified while Pagefind indexes the others
                 continue
         to_index.append((region_id, services))
     stopwatch.lap("indici")
@@ -186,9 +188,9 @@ def build_search_indexes(site: Path, catalogue: Catalogue, details: dict[str, Se
             start(region_id, services)
         checked = Stopwatch()
         checked.lap("riuso")
-        for region_id, services in candidates:
-            if _take_bundle(reuse, region_id, keys[region_id], root / region_id):
-                taken[region_id] = reuse.manifest.bundles[region_id].files  # just verified, file by file
+        for region_id, services, record in candidates:
+            if _take_bundle(reuse, region_id, record, root / region_id):
+                taken[region_id] = record.files  # just verified, file by file
             else:
                 start(region_id, services)
         per_region["indici-riusati"] = checked.stop()
