@@ -194,6 +194,17 @@ def two_region_server(two_region_site):
     server.shutdown()
 
 
+def record_parses(monkeypatch) -> list[str]:
+    """The catalogue files parsed from their YAML, in order (the others' models come from the check cache)."""
+    from reti_adi.catalogue import loader
+
+    parsed: list[str] = []
+    original = loader.parse_stage
+    monkeypatch.setattr(loader, "parse_stage", lambda kind, raw, relative, *rest: (
+        parsed.append(relative), original(kind, raw, relative, *rest))[1])
+    return parsed
+
+
 def tree(directory: Path, modes: bool = False) -> dict[str, str]:
     """Every entry under directory: folders, links and the digest of every file's bytes (and mode)."""
     found = {}

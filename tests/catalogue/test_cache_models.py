@@ -7,10 +7,9 @@ import sqlite3
 import pytest
 
 from reti_adi.catalogue import cache as cache_module
-from reti_adi.catalogue import loader
 from reti_adi.check import check, load_and_check
 
-from ..conftest import REFERENCE_DATE
+from ..conftest import REFERENCE_DATE, record_parses
 
 EDITED = "catalogo/servizi/emporio-solidale.yaml"
 
@@ -22,15 +21,6 @@ def warm(root) -> None:
 def build_load(root):
     """What the build loads: the cache on, every model filled."""
     return load_and_check(root, REFERENCE_DATE, use_cache=True, jobs=1, models=True)
-
-
-def parses(monkeypatch) -> list[str]:
-    """The files parsed from their YAML, in order."""
-    parsed: list[str] = []
-    original = loader.parse_stage
-    monkeypatch.setattr(loader, "parse_stage", lambda kind, raw, relative, *rest: (
-        parsed.append(relative), original(kind, raw, relative, *rest))[1])
-    return parsed
 
 
 def services(parsed: list[str]) -> list[str]:
@@ -52,7 +42,7 @@ def same_records(warm_catalogue, cold_catalogue) -> None:
 def test_a_warm_build_load_parses_nothing_and_gives_the_cold_records(catalogue_copy, monkeypatch):
     cold, cold_result = load_and_check(catalogue_copy, REFERENCE_DATE, jobs=1)
     warm(catalogue_copy)
-    parsed = parses(monkeypatch)
+    parsed = record_parses(monkeypatch)
     catalogue, result = build_load(catalogue_copy)
     # every model came from the cache's JSON: a file is read only for the positions of a problem it has
     assert len(catalogue.of("servizio")) > 10 and set(parsed) <= {p.file for p in result.problems}
@@ -69,7 +59,7 @@ def test_an_edited_file_gives_its_new_model_and_only_it_is_parsed(catalogue_copy
     warm(catalogue_copy)
     edited = catalogue_copy / EDITED
     edited.write_text(edited.read_text().replace("posti_disponibili: 120", "posti_disponibili: 121"))
-    parsed = parses(monkeypatch)
+    parsed = record_parses(monkeypatch)
     catalogue, result = build_load(catalogue_copy)
     assert services(parsed) == [EDITED] and result.errors == []
     assert catalogue.of("servizio")["emporio-solidale"].model.posti_disponibili == 121
@@ -114,7 +104,7 @@ def test_a_tampered_model_is_read_from_the_file(catalogue_copy, monkeypatch, col
     warm(catalogue_copy)
     with sqlite3.connect(cache_module.database_path(catalogue_copy)) as connection:
         assert connection.execute(f"UPDATE modello SET {column} = ? WHERE percorso = ?", (value, EDITED)).rowcount == 1
-    parsed = parses(monkeypatch)
+    parsed = record_parses(monkeypatch)
     catalogue, result = build_load(catalogue_copy)
     assert services(parsed) == [EDITED] and result.errors == []
     same_records(catalogue, cold)
@@ -130,7 +120,7 @@ def test_a_forged_checksum_over_a_foreign_record_is_still_validated(catalogue_co
         forged = data[:-1] + b",\"campo_estraneo\":1}"
         connection.execute("UPDATE modello SET dati = ?, controllo = ? WHERE percorso = ?",
                            (forged, cache_module._model_checksum(digest, forged), EDITED))
-    parsed = parses(monkeypatch)
+    parsed = record_parses(monkeypatch)
     catalogue, _ = build_load(catalogue_copy)
     assert services(parsed) == [EDITED]
     same_records(catalogue, cold)
@@ -139,7 +129,7 @@ def test_a_forged_checksum_over_a_foreign_record_is_still_validated(catalogue_co
 def test_an_oversized_model_is_not_read(catalogue_copy, monkeypatch):
     warm(catalogue_copy)
     monkeypatch.setattr(cache_module, "MAX_ENTRY_BYTES", 200)
-    parsed = parses(monkeypatch)
+    parsed = record_parses(monkeypatch)
     catalogue, result = build_load(catalogue_copy)
     assert result.errors == [] and EDITED in parsed  # a service's JSON is larger than 200 bytes
     same_records(catalogue, load_and_check(catalogue_copy, REFERENCE_DATE, jobs=1)[0])

@@ -19,12 +19,11 @@ from pathlib import Path
 import pytest
 
 from reti_adi.build import build
-from reti_adi.catalogue import loader
 from reti_adi.check import check
 from reti_adi.publish import document_reuse, removal
 from reti_adi.site import reuse
 
-from ..conftest import REFERENCE_DATE, REPO, SECOND_REGION_FILES, run_cli, tree
+from ..conftest import REFERENCE_DATE, REPO, SECOND_REGION_FILES, record_parses, run_cli, tree
 
 EPOCH = "1764000000"
 
@@ -73,15 +72,6 @@ def copy(first_build, tmp_path) -> tuple[Path, Path]:
     document_reuse.save_manifest(mine / "build", document_reuse.load_manifest(out))
     assert check(mine, REFERENCE_DATE, use_cache=True).errors == []
     return mine, mine / "build"
-
-
-def _parses(monkeypatch) -> list[str]:
-    """The catalogue files parsed from their YAML (the others' models come from the check cache)."""
-    parsed: list[str] = []
-    original = loader.parse_stage
-    monkeypatch.setattr(loader, "parse_stage", lambda kind, raw, relative, *rest: (
-        parsed.append(relative), original(kind, raw, relative, *rest))[1])
-    return parsed
 
 
 def _edit(path: Path, old: str, new: str) -> None:
@@ -152,7 +142,7 @@ def test_an_incremental_build_after_an_edit_is_the_full_build_byte_for_byte(copy
     root, out = copy
     EDITS[edit](root)
     full = _full_build_beside(root, out, tmp_path)
-    parsed = _parses(monkeypatch)
+    parsed = record_parses(monkeypatch)
     # as `reti-adi build` does: the previous build, hard links to most of the new one, is deleted by a
     # detached process while the new one is compared; unlinking the old names must not touch the new bytes
     report = _build(root, out, detach_cleanup=True)
