@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import sqlite3
@@ -27,9 +28,25 @@ def record_parses(monkeypatch) -> list[str]:
     return parsed
 
 
-def entries(root) -> int:
+BROKEN = "catalogo/servizi/emporio-solidale.yaml"
+FIELDS = {"voce": ("percorso", "tipo", "impronta", "firma", "visto", "scheda", "problemi"),
+          "esito": ("regola", "percorso", "chiave", "tipi", "stato_tipi", "letture", "trovato", "problemi")}
+"""The values of an entry of each table, in the order a part holds them (see cache.CheckCache)."""
+
+
+def parts(root, table: str) -> list[tuple[int, bytes, bytes]]:
     with sqlite3.connect(cache_module.database_path(root)) as connection:
-        return connection.execute("SELECT count(*) FROM voce").fetchone()[0]
+        return connection.execute("SELECT numero, dati, controllo FROM parte WHERE tabella = ?", (table,)).fetchall()
+
+
+def entries(root) -> int:
+    return sum(len(json.loads(data)) for _, data, _ in parts(root, "voce"))
+
+
+def files_in_part_of(root, relative: str) -> set[str]:
+    """Every file whose entry shares a part with relative's: what a damaged part makes read again."""
+    number = cache_module.part_of(relative)
+    return {entry[0] for found, data, _ in parts(root, "voce") if found == number for entry in json.loads(data)}
 
 
 def test_cache_is_written_and_reused(catalogue_copy, monkeypatch):
@@ -128,70 +145,149 @@ def cold(root, today=REFERENCE_DATE):
     return check(root, today, jobs=1).problems
 
 
-def tamper(root, table: str, column: str, value, where: str = "percorso = 'catalogo/servizi/emporio-solidale.yaml'",
-           ) -> None:
+def tamper(root, table: str, field: str | None, value, relative: str = BROKEN, forge: bool = False) -> None:
+    """Change one value of relative's entries in its part (field None: the whole entry). The part keeps its
+    checksum (damage on disk), or with forge gets one computed again over what was changed (a cache
+    written by something else than this code): then only the checks of each value stand in the way."""
+    position = FIELDS[table].index("percorso")
     with sqlite3.connect(cache_module.database_path(root)) as connection:
-        changed = connection.execute(f"UPDATE {table} SET {column} = ? WHERE {where}", (value,)).rowcount
+        changed = 0
+        for number, data, checksum in parts(root, table):
+            decoded = json.loads(data)
+            mine = [index for index, entry in enumerate(decoded) if entry[position] == relative]
+            for index in mine:
+                if field is None:
+                    decoded[index] = value
+                else:
+                    decoded[index][FIELDS[table].index(field)] = value
+            if mine:
+                data = json.dumps(decoded).encode()
+                if forge:
+                    checksum = cache_module.part_checksum(table, number, data)
+                connection.execute("UPDATE parte SET dati = ?, controllo = ? WHERE tabella = ? AND numero = ?",
+                                   (data, checksum, table, number))
+                changed += len(mine)
     assert changed >= 1
 
 
-BROKEN = "catalogo/servizi/emporio-solidale.yaml"
-# every way an entry can be wrong: cut-short or foreign JSON, values of the wrong type, a digest or a
-# checksum that is not the one written, huge values; for a file's entry and for a rule result
-TAMPERED = [
-    ("voce", "problemi", b"[[\"f\", 1, 1, "),
-    ("voce", "problemi", b"[[\"f\", 1, 1, \"\", \"m\", \"r\", \"grave\", null, null]]"),
-    ("voce", "problemi", b"[[\"f\", \"1\", 1, \"\", \"m\", \"r\", \"errore\", null, null]]"),
-    ("voce", "problemi", b"{}"),
-    ("voce", "problemi", b"[" * 100_000),
-    ("voce", "problemi", "text, not bytes"),
+def damage(root, table: str, how: str, relative: str = BROKEN) -> None:
+    """Damage the bytes of relative's part as a disk or a killed writer could: cut short, one byte changed,
+    another checksum."""
+    number = cache_module.part_of(relative)
+    with sqlite3.connect(cache_module.database_path(root)) as connection:
+        data, checksum = connection.execute("SELECT dati, controllo FROM parte WHERE tabella = ? AND numero = ?",
+                                            (table, number)).fetchone()
+        if how == "troncata":
+            data = data[:len(data) // 2]
+        elif how == "un-byte":
+            middle = len(data) // 2
+            data = data[:middle] + bytes([data[middle] ^ 1]) + data[middle + 1:]
+        else:
+            checksum = b"x" * 16
+        connection.execute("UPDATE parte SET dati = ?, controllo = ? WHERE tabella = ? AND numero = ?",
+                           (data, checksum, table, number))
+
+
+# values a forged checksum lets through to the checks of each value: cut-short or foreign JSON, values of the
+# wrong type or length, huge values, entries that are not lists; for a file's entry and for a rule result
+MALFORMED = [
+    ("voce", "problemi", "[[\"f\", 1, 1, "),
+    ("voce", "problemi", "[[\"f\", 1, 1, \"\", \"m\", \"r\", \"grave\", null, null]]"),
+    ("voce", "problemi", "[[\"f\", \"1\", 1, \"\", \"m\", \"r\", \"errore\", null, null]]"),
+    ("voce", "problemi", "{}"),
+    ("voce", "problemi", "[" * 100_000),
+    ("voce", "problemi", 12),
+    ("voce", "problemi", ["not", "text"]),
     ("voce", "scheda", "x:emporio-solidale"),
-    ("voce", "scheda", "v:un-altro-id"),
     ("voce", "scheda", 7),
-    ("voce", "impronta", b"0" * 16),
-    ("voce", "impronta", "not bytes"),
+    ("voce", "impronta", "0" * 31),
+    ("voce", "impronta", "zz" * 16),
+    ("voce", "impronta", 12),
     ("voce", "firma", 12),
     ("voce", "visto", "ieri"),
-    ("voce", "controllo", b"x"),
-    ("esito", "letture", b"[[\"id\", \"ente\""),
-    ("esito", "letture", b"[[\"id\", [\"ente\"], \"x\"]]"),
-    ("esito", "letture", b"[[\"nuovo\", \"ente\", \"x\"]]"),
-    ("esito", "letture", b"{}"),
-    ("esito", "letture", b"[]"),
-    ("esito", "trovato", b"0" * 16),
-    ("esito", "tipi", "ente"),
+    ("voce", "visto", True),
+    ("voce", None, "not an entry"),
+    ("voce", None, ["catalogo/servizi/emporio-solidale.yaml", "servizio"]),
+    ("esito", "letture", "[[\"id\", \"ente\""),
+    ("esito", "letture", "[[\"id\", [\"ente\"], \"x\"]]"),
+    ("esito", "letture", "[[\"nuovo\", \"ente\", \"x\"]]"),
+    ("esito", "letture", "{}"),
+    ("esito", "letture", 3),
+    ("esito", "trovato", "xx"),
+    ("esito", "trovato", 5),
     ("esito", "tipi", 3),
-    ("esito", "stato_tipi", b"0" * 16),
-    ("esito", "problemi", b"[[1]]"),
-    ("esito", "problemi", b"[" * 100_000),
-    ("esito", "chiave", b"another date"),
-    ("esito", "controllo", b"x"),
+    ("esito", "stato_tipi", "not hex"),
+    ("esito", "stato_tipi", 4),
+    ("esito", "problemi", "[[1]]"),
+    ("esito", "problemi", "[" * 100_000),
+    ("esito", "chiave", 7),
+    ("esito", None, {"not": "a list"}),
+]
+# values of the right shape that are not the ones written: only the part's checksum tells them apart
+WRONG = [
+    ("voce", "problemi", "[]"),
+    ("voce", "scheda", "v:un-altro-id"),
+    ("voce", "impronta", "0" * 32),
+    ("voce", "firma", "1:2:3:4:5"),
+    ("esito", "letture", "[]"),
+    ("esito", "trovato", "0" * 32),
+    ("esito", "tipi", "ente"),
+    ("esito", "stato_tipi", "0" * 32),
+    ("esito", "problemi", "[]"),
+    ("esito", "chiave", "00" * 26),
 ]
 
 
-@pytest.mark.parametrize("table, column, value", TAMPERED)
-def test_a_tampered_entry_gives_exactly_the_cold_result(catalogue_copy, table, column, value):
-    broken = catalogue_copy / BROKEN
-    # a file with an error of its own and one of a cross-record rule, so a reused entry would show
+def broken_catalogue(root):
+    """A file with an error of its own and one of a cross-record rule, so a reused entry would show; the
+    problems of a check without the cache."""
+    broken = root / BROKEN
     broken.write_text(broken.read_text().replace("tipologia: e", "tipologia: z")
                       .replace("ente_erogatore: odv-rete-solidale", "ente_erogatore: ente-che-non-esiste"))
-    expected = cold(catalogue_copy)
+    expected = cold(root)
     assert {p.rule for p in expected} >= {"schema.literal_error", "riferimenti.ente"}
+    return expected
+
+
+@pytest.mark.parametrize("table, field, value", MALFORMED)
+def test_a_malformed_entry_under_a_forged_checksum_gives_exactly_the_cold_result(catalogue_copy, table, field, value):
+    expected = broken_catalogue(catalogue_copy)
     run(catalogue_copy)
-    tamper(catalogue_copy, table, column, value)
+    tamper(catalogue_copy, table, field, value, forge=True)
     assert run(catalogue_copy).problems == expected
     assert run(catalogue_copy).problems == expected  # and the entry written again is right
 
 
-def test_a_forged_checksum_over_malformed_values_is_still_a_miss(catalogue_copy, monkeypatch):
+@pytest.mark.parametrize("table, field, value", WRONG + MALFORMED[:3])
+def test_a_damaged_part_gives_exactly_the_cold_result(catalogue_copy, table, field, value):
+    expected = broken_catalogue(catalogue_copy)
+    run(catalogue_copy)
+    tamper(catalogue_copy, table, field, value)
+    assert run(catalogue_copy).problems == expected
+    assert run(catalogue_copy).problems == expected
+
+
+@pytest.mark.parametrize("table", ["voce", "esito"])
+@pytest.mark.parametrize("how", ["troncata", "un-byte", "controllo"])
+def test_a_part_cut_short_or_changed_on_disk_is_a_miss_for_its_files_only(catalogue_copy, monkeypatch, table, how):
+    expected = broken_catalogue(catalogue_copy)
+    run(catalogue_copy)
+    damage(catalogue_copy, table, how)
+    parsed = record_parses(monkeypatch)
+    assert run(catalogue_copy).problems == expected
+    if table == "voce":  # the files of the damaged part are read again, and only those
+        assert BROKEN in parsed and set(parsed) == files_in_part_of(catalogue_copy, BROKEN)
+    else:  # the rule results of the part are computed again, the files are not read
+        assert parsed == []
+    parsed.clear()
+    assert run(catalogue_copy).problems == expected and parsed == []  # the part was written again
+
+
+def test_a_forged_checksum_over_malformed_values_is_still_a_miss_for_that_file_only(catalogue_copy, monkeypatch):
     run(catalogue_copy)
     expected = cold(catalogue_copy)
-    with sqlite3.connect(cache_module.database_path(catalogue_copy)) as connection:
-        row = connection.execute("SELECT impronta, firma, visto, scheda FROM voce WHERE percorso = ?",
-                                 (BROKEN,)).fetchone()
-        forged = b"[[\"f\", 1, 1, \"\", \"m\", \"r\", \"grave\", null, null]]"
-        connection.execute("UPDATE voce SET problemi = ?, controllo = ? WHERE percorso = ?",
-                           (forged, cache_module._file_checksum(*row, forged), BROKEN))
+    tamper(catalogue_copy, "voce", "problemi", "[[\"f\", 1, 1, \"\", \"m\", \"r\", \"grave\", null, null]]",
+           forge=True)
     parsed = record_parses(monkeypatch)
     assert run(catalogue_copy).problems == expected and parsed == [BROKEN]
 
@@ -210,20 +306,22 @@ def test_a_cache_of_another_salt_or_root_is_not_used(catalogue_copy, monkeypatch
     assert len(parsed) >= 70
 
 
-def test_a_huge_entry_is_not_read(catalogue_copy, monkeypatch):
+def test_a_huge_part_is_not_read(catalogue_copy, monkeypatch):
     broken = catalogue_copy / BROKEN
     broken.write_text(broken.read_text().replace("tipologia: e", "tipologia: z"))
     run(catalogue_copy)
     expected = cold(catalogue_copy)
-    tamper(catalogue_copy, "voce", "problemi", b"[" + b" " * (cache_module.MAX_ENTRY_BYTES + 1) + b"]")
-    tamper(catalogue_copy, "esito", "problemi", b" " * (cache_module.MAX_ENTRY_BYTES + 1))
+    monkeypatch.setattr(cache_module, "MAX_PART_BYTES", 1_000_000)
+    tamper(catalogue_copy, "voce", "problemi", "[" + " " * 1_000_000 + "]", forge=True)
+    tamper(catalogue_copy, "esito", "problemi", " " * 1_000_000, forge=True)
     parsed = record_parses(monkeypatch)
-    assert run(catalogue_copy).problems == expected and parsed == [BROKEN]
+    assert run(catalogue_copy).problems == expected
+    assert BROKEN in parsed and set(parsed) == files_in_part_of(catalogue_copy, BROKEN)
 
 
-def test_an_oversized_entry_is_a_miss(catalogue_copy, monkeypatch):
+def test_an_oversized_part_is_a_miss(catalogue_copy, monkeypatch):
     run(catalogue_copy)
-    monkeypatch.setattr(cache_module, "MAX_ENTRY_BYTES", 10)
+    monkeypatch.setattr(cache_module, "MAX_PART_BYTES", 10)
     parsed = record_parses(monkeypatch)
     assert run(catalogue_copy).errors == []
     assert len(parsed) >= 70
@@ -232,12 +330,28 @@ def test_an_oversized_entry_is_a_miss(catalogue_copy, monkeypatch):
 def test_a_cache_file_with_foreign_objects_is_not_used(catalogue_copy, monkeypatch):
     run(catalogue_copy)
     with sqlite3.connect(cache_module.database_path(catalogue_copy)) as connection:
-        connection.execute("CREATE TRIGGER t AFTER INSERT ON voce BEGIN DELETE FROM meta; END")
+        connection.execute("CREATE TRIGGER t AFTER INSERT ON parte BEGIN DELETE FROM meta; END")
     parsed = record_parses(monkeypatch)
     assert run(catalogue_copy).errors == []
     assert len(parsed) >= 70
     with sqlite3.connect(cache_module.database_path(catalogue_copy)) as connection:
         assert connection.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall() == []
+
+
+def test_an_edit_writes_again_only_the_parts_that_hold_it(catalogue_copy, monkeypatch):
+    monkeypatch.setattr(cache_module, "SETTLED_NS", 0)  # every file old enough to be trusted by its lstat
+    run(catalogue_copy)
+    run(catalogue_copy)  # nothing changed: nothing written
+    before = {table: {number: data for number, data, _ in parts(catalogue_copy, table)} for table in FIELDS}
+    edited = catalogue_copy / BROKEN
+    edited.write_text(edited.read_text().replace("posti_disponibili: 120", "posti_disponibili: 121"))
+    assert run(catalogue_copy).errors == []
+    after = {table: {number: data for number, data, _ in parts(catalogue_copy, table)} for table in FIELDS}
+    for table in FIELDS:
+        assert after[table].keys() == before[table].keys()
+        changed = {number for number, data in after[table].items() if data != before[table][number]}
+        assert changed <= {cache_module.part_of(BROKEN)}, table
+    assert after["voce"] != before["voce"]  # the edited file's entry: its new digest
 
 
 def test_cached_records_equal_freshly_parsed_ones(catalogue_copy):

@@ -130,12 +130,14 @@ def test_an_edit_keeping_size_and_mtime_with_the_stat_shortcut_on(warmed, monkey
     assert warm(warmed) == cold(warmed)
 
 
-@pytest.mark.parametrize("column, value", [("problemi", b"[]"), ("scheda", "v:un-altro-id"), ("controllo", b"x" * 16),
-                                           ("impronta", b"0" * 16), ("visto", 2 ** 62)])
-def test_a_damaged_entry_of_a_file_trusted_by_its_lstat_is_still_a_miss(warmed, monkeypatch, column, value):
+@pytest.mark.parametrize("field, value, forge", [("problemi", "[]", False), ("scheda", "v:un-altro-id", False),
+                                                ("impronta", "0" * 32, False), ("visto", 2 ** 62, False),
+                                                ("problemi", "{}", True), ("impronta", "0" * 31, True)])
+def test_a_damaged_entry_of_a_file_trusted_by_its_lstat_is_still_a_miss(warmed, monkeypatch, field, value, forge):
     """The stat shortcut skips reading the file, never checking its entry: one that does not check out
-    (here: emptied of the file's own error, or pointing at another record) is read and judged again."""
-    from ..catalogue.test_cache import tamper
+    (here: emptied of the file's own error, pointing at another record, or malformed under a checksum
+    computed again) is read and judged again."""
+    from ..catalogue.test_cache import files_in_part_of, tamper
 
     monkeypatch.setattr(cache_module, "SETTLED_NS", 0)
     edit(warmed, SERVICE, "tipologia: e", "tipologia: z")
@@ -148,9 +150,12 @@ def test_a_damaged_entry_of_a_file_trusted_by_its_lstat_is_still_a_miss(warmed, 
         monkeypatch.setattr(cache_module.CheckCache, name, lambda self, *args, _original=original, **kwargs: (
             hashed.append(args[0]), _original(self, *args, **kwargs))[1])
     assert warm(warmed) == expected and hashed == []  # trusted: no file is read to be hashed
-    tamper(warmed, "voce", column, value, f"percorso = '{SERVICE}'")
+    tamper(warmed, "voce", field, value, SERVICE, forge=forge)
     assert warm(warmed) == expected
-    assert hashed == [SERVICE] or hashed == [SERVICE, SERVICE]  # the damaged entry's file, read again
+    if forge:  # the part checks out: only the malformed entry's file is read again
+        assert hashed in ([SERVICE], [SERVICE, SERVICE])
+    else:  # the part does not: the files of that part are read again
+        assert SERVICE in hashed and set(hashed) == files_in_part_of(warmed, SERVICE)
     assert warm(warmed) == expected
 
 
@@ -160,9 +165,8 @@ def test_a_file_changed_just_before_it_was_hashed_is_hashed_again(catalogue_copy
     entries = cache_module.CheckCache(catalogue_copy)
     status = (catalogue_copy / SERVICE).stat()
     assert entries.settled_digest(SERVICE, "servizio", status) is None  # just written by the fixture
-    entries.entries[(SERVICE, "servizio")] = (
-        entries.entries[(SERVICE, "servizio")][0], cache_module.signature(status),
-        max(status.st_mtime_ns, status.st_ctime_ns) + cache_module.SETTLED_NS + 1, *entries.entries[(SERVICE, "servizio")][3:])
+    entry = entries.entries[(SERVICE, "servizio")]
+    entry[3:5] = [cache_module.signature(status), max(status.st_mtime_ns, status.st_ctime_ns) + cache_module.SETTLED_NS + 1]
     assert entries.settled_digest(SERVICE, "servizio", status) is not None
 
 

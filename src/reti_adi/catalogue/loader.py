@@ -143,18 +143,19 @@ class ChangedDuringCheck(RuntimeError):
 class _Materialiser:
     """Reads a cached record's file again when a rule or a publisher first needs its model."""
 
-    __slots__ = ("kind", "path", "relative", "stem", "digest")
+    __slots__ = ("kind", "path", "relative", "digest")
 
-    def __init__(self, kind: FileKind, path: str, relative: str, stem: str, digest: bytes):
-        self.kind, self.path, self.relative, self.stem, self.digest = kind, path, relative, stem, digest
+    def __init__(self, kind: FileKind, path: str, relative: str, digest: bytes):
+        self.kind, self.path, self.relative, self.digest = kind, path, relative, digest
 
     def work(self, raw: bytes) -> tuple[str, bytes, str, str, str]:
         if content_digest(raw) != self.digest:
             raise ChangedDuringCheck(f"il file {self.relative} è cambiato durante il controllo: ripeti il controllo")
-        return self.kind.name, raw, self.relative, self.stem, os.path.basename(self.path)
+        name = os.path.basename(self.path)
+        return self.kind.name, raw, self.relative, file_stem(name), name
 
     def finish(self, outcome: ParseOutcome):
-        record, _ = validate_stage(self.kind, outcome, self.relative, self.stem)
+        record, _ = validate_stage(self.kind, outcome, self.relative, file_stem(os.path.basename(self.path)))
         if record is None:  # pragma: no cover - same bytes, same verdict
             raise ChangedDuringCheck(f"il file {self.relative} non si legge più: ripeti il controllo")
         return record.model, record.positions
@@ -225,25 +226,29 @@ def _load_catalogue(root: Path, cache, jobs: int | None) -> Catalogue:
     prefix = len(str(root).rstrip(os.sep)) + 1
     if os.sep == "/":  # string operations, not os.path's: this runs for every file of every re-check
         relatives = [path[prefix:] for _, path in found]
-        names = [path.rpartition("/")[2] for path in relatives]
     else:  # pragma: no cover - Windows
         relatives = [path[prefix:].replace(os.sep, "/") for _, path in found]
-        names = [os.path.basename(path) for _, path in found]
-    stems = [file_stem(name) for name in names]
     results: list[tuple[LoadedRecord | None, list[Problem]] | None] = [None] * len(found)
     misses: list[int] = []
     work: list[tuple[str, bytes, str, str, str]] = []
     digests: list[bytes | None] = [None] * len(found)
+    stats = discovery.stats
+    settled = cache.settled_summary if cache is not None else None
+    deferred = LoadedRecord.deferred
     for index, (kind, path) in enumerate(found):
         relative = relatives[index]
         raw: bytes | str = path  # read by the parse worker, unless it must be read here
         if cache is not None:
-            status = discovery.stats.get(path)
+            status = stats.get(path)
+            hit = settled(relative, kind.name, status)
+            if hit is not None:  # the hot path of a re-check: once per unchanged file
+                digest, record_id, partial, problems = hit
+                record = None if record_id is None else deferred(kind.name, record_id, relative, partial, digest,
+                                                                 _Materialiser(kind, path, relative, digest))
+                results[index] = record, problems
+                continue
             summary = None
-            hit = cache.settled_summary(relative, kind.name, status)
-            if hit is not None:
-                digest, summary = hit
-            elif cache.has(relative, kind.name):
+            if cache.has(relative, kind.name):
                 raw = read_bounded(path)
                 digest = content_digest(raw)
                 summary = cache.get(relative, kind.name, digest, status)
@@ -253,15 +258,17 @@ def _load_catalogue(root: Path, cache, jobs: int | None) -> Catalogue:
             if summary is not None:
                 record = None
                 if summary.record_id is not None:
-                    record = LoadedRecord.deferred(kind.name, summary.record_id, relative, summary.partial, digest,
-                                                   _Materialiser(kind, path, relative, stems[index], digest))
+                    record = deferred(kind.name, summary.record_id, relative, summary.partial, digest,
+                                      _Materialiser(kind, path, relative, digest))
                 results[index] = record, summary.problems
                 continue
         misses.append(index)
-        work.append((kind.name, raw, relative, stems[index], names[index]))
+        name = os.path.basename(path)  # only the files read again need their name and stem
+        work.append((kind.name, raw, relative, file_stem(name), name))
     for index, (digest, outcome) in zip(misses, _parse_many(work, jobs or default_jobs())):
         kind, path = found[index]
-        record, problems = results[index] = validate_stage(kind, outcome, relatives[index], stems[index])
+        stem = file_stem(os.path.basename(path))
+        record, problems = results[index] = validate_stage(kind, outcome, relatives[index], stem)
         if cache is not None:
             digest = digests[index] = digests[index] or digest
             if record is not None:
@@ -275,6 +282,7 @@ def _load_catalogue(root: Path, cache, jobs: int | None) -> Catalogue:
     first_holder: dict[tuple[str, str], LoadedRecord] = {}
     shared: dict[tuple[str, str], list[LoadedRecord]] = {}  # ids declared by more than one file
     catalogue.files += len(found)
+    valid = catalogue.records  # every kind found has its dictionary (made above)
     for (kind, _), (record, problems) in zip(found, results):
         if problems:
             catalogue.problems.extend(problems)
@@ -291,7 +299,7 @@ def _load_catalogue(root: Path, cache, jobs: int | None) -> Catalogue:
         if record.partial:
             catalogue.partial.setdefault(kind.name, {}).setdefault(record.id, record)
         else:
-            catalogue.of(kind.name).setdefault(record.id, record)
+            valid[kind.name].setdefault(record.id, record)
     for (kind_name, record_id), records in shared.items():
         catalogue.problems.extend(_duplicate_id_problems(kinds_module.KIND_BY_NAME[kind_name], records))
     return catalogue

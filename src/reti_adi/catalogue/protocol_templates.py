@@ -44,7 +44,7 @@ class ProtocolTemplate:
 
 
 class _SectionFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)  # built when a file is validated, not on import
     tipo: Literal[tuple(TIPI_ARTICOLO)]  # type: ignore[valid-type]
     obbligatoria: bool = True
 
@@ -52,7 +52,7 @@ class _SectionFile(BaseModel):
 class _TemplateFile(BaseModel):
     """The shape of a model file: what an override must hold."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)  # built when a file is validated, not on import
     modello: Literal["allegato_1", "allegato_2"]
     titolo: str = Field(max_length=500)
     fonte: str = Field(max_length=500)

@@ -176,25 +176,14 @@ def _reusable(stored, fingerprints) -> bool:
 def _run_record_rule(rule: RecordRule, catalogue: Catalogue, today: date, cache, fingerprints) -> list[Problem]:
     from reti_adi.catalogue.cache import reads_digest
 
-    outcomes: list[list[Problem] | None] = []
     records = rule.records(catalogue)
     # a result's key: the record's bytes and the reference date (the rule and the file are the row's own
     # key; id and validity follow from the bytes)
     day = today.isoformat().encode()
     files = [record.file for record in records]
     keys: list[bytes | None] = [None if record.digest is None else record.digest + day for record in records]
-    kept: list[str] = []
-    states: dict[str, bytes | None] = {}  # areas_state by kinds, looked up once per rule
-    for relative, stored in zip(files, cache.rule_results(rule.name, files, keys)):
-        if stored is not None:
-            kinds = stored.kinds
-            state = states[kinds] if kinds in states else states.setdefault(kinds, fingerprints.areas_state(kinds))
-            if (state is not None and stored.kinds_state == state) or _reusable(stored, fingerprints):
-                kept.append(relative)
-                outcomes.append(stored.problems)
-                continue
-        outcomes.append(None)
-    cache.keep_rule_results(rule.name, kept)
+    outcomes = cache.reuse_rule_results(rule.name, files, keys, fingerprints.areas_state,
+                                        lambda stored: _reusable(stored, fingerprints))
     again = [record for record, outcome in zip(records, outcomes) if outcome is None]
     if len(again) >= MANY:
         from reti_adi.catalogue.loader import materialise_many
