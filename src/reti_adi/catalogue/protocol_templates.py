@@ -18,11 +18,12 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from reti_adi.catalogue import yaml_guard
+from reti_adi.catalogue.kinds import PROTOCOL_MODELS_DIR
 from reti_adi.catalogue.models.protocolli import TIPI_ARTICOLO
 from reti_adi.catalogue.vocabularies import schemas_dir
 from reti_adi.rules.problems import Problem, format_path
 
-OVERRIDE_DIR = "protocolli/modelli"
+OVERRIDE_DIR = PROTOCOL_MODELS_DIR
 
 
 @dataclass(frozen=True, slots=True)

@@ -131,10 +131,10 @@ class Fingerprints:
 
 def _overrides_digest(root) -> str:
     """Names and bytes of protocolli/modelli/ (a few small files), read without following links."""
-    from reti_adi.catalogue.protocol_templates import OVERRIDE_DIR
+    from reti_adi.catalogue.kinds import PROTOCOL_MODELS_DIR
     from reti_adi.catalogue.yaml_guard import read_bounded
 
-    folder = os.path.join(root, OVERRIDE_DIR)
+    folder = os.path.join(root, PROTOCOL_MODELS_DIR)
     digest = hashlib.blake2b(digest_size=16)
     if os.path.islink(folder):
         return "collegamento"

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import date, timedelta
 
-from reti_adi.catalogue.models.protocolli import TIPI_ARTICOLO
-from reti_adi.catalogue.protocol_templates import override_problems, template
+from reti_adi.catalogue.kinds import PROTOCOL_MODELS_DIR
 from reti_adi.catalogue.records import Catalogue
 from reti_adi.rules.problems import Problem
 from reti_adi.rules.registry import problem, record_rule, reference, rule
@@ -56,6 +56,10 @@ def check_reti(catalogue: Catalogue, record, today: date) -> Iterator[Problem]:
 @rule
 def check_model_files(catalogue: Catalogue, today: date) -> Iterator[Problem]:
     """protocolli/modelli/*.yaml come from pull requests too: each unusable one is an error."""
+    if not os.path.lexists(os.path.join(catalogue.root, PROTOCOL_MODELS_DIR)):
+        return  # nothing to read (most repositories): the protocol models are not even imported
+    from reti_adi.catalogue.protocol_templates import override_problems
+
     yield from override_problems(catalogue.root)
 
 
@@ -100,6 +104,9 @@ def check_protocolli(catalogue: Catalogue, record, today: date) -> Iterator[Prob
 
 
 def _sections(catalogue: Catalogue, record) -> Iterator[Problem]:
+    from reti_adi.catalogue.models.protocolli import TIPI_ARTICOLO
+    from reti_adi.catalogue.protocol_templates import template
+
     p = record.model
     expected = template(catalogue.root, p.modello)
     rete = catalogue.get("rete", p.rete)
