@@ -158,17 +158,36 @@ ultima_verifica: 2026-10-01
 }
 
 
-@pytest.fixture(scope="session")
-def two_region_site(tmp_path_factory) -> Path:
-    """The example catalogue plus an ambito in Toscana, built for real."""
-    root = tmp_path_factory.mktemp("due-regioni") / "repo"
+def _two_region_repo(root: Path) -> Path:
     for folder in ("catalogo", "protocolli", "domanda", "site_src"):
         if (REPO / folder).is_dir():
             shutil.copytree(REPO / folder, root / folder)
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
     for relative, text in SECOND_REGION_FILES.items():
         (root / relative).write_text(text, encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="session")
+def two_region_site(tmp_path_factory) -> Path:
+    """The example catalogue plus an ambito in Toscana, built for real."""
+    root = _two_region_repo(tmp_path_factory.mktemp("due-regioni") / "repo")
     return _build_site(root, root / "build")
+
+
+SMALL_SHARDS = 10
+"""Services per search bundle in sharded_site: Emilia-Romagna's 41 go into 5 shards."""
+
+
+@pytest.fixture(scope="session")
+def sharded_site(tmp_path_factory) -> Path:
+    """The two-regioni catalogue built with search bundles of SMALL_SHARDS services, as a large regione is."""
+    from reti_adi.site import search_index
+
+    root = _two_region_repo(tmp_path_factory.mktemp("blocchi") / "repo")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search_index, "SHARD_PAGES", SMALL_SHARDS)
+        return _build_site(root, root / "build")
 
 
 def serve(directory: Path):
@@ -190,6 +209,13 @@ def serve(directory: Path):
 @pytest.fixture(scope="session")
 def two_region_server(two_region_site):
     url, server = serve(two_region_site)
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def sharded_server(sharded_site):
+    url, server = serve(sharded_site)
     yield url
     server.shutdown()
 

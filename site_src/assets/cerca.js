@@ -1,5 +1,5 @@
 // Pagina «Cerca»: ricerca a faccette con l'API JavaScript di Pagefind.
-// Ogni regione ha il suo indice (pagefind/<regione>/): con una regione scelta si scarica solo
+// Ogni regione ha il suo indice (pagefind/<regione>/, a blocchi se è grande): con una regione scelta si scarica solo
 // quello, più i frammenti dei risultati mostrati; senza regione si cercano tutte insieme.
 // I valori dei menu vengono da filtri.json, così non serve scaricare tutti i filtri dell'indice.
 // Un servizio per tutto l'ambito è indicizzato per ambito (ambito_intero), non comune per comune:
@@ -53,18 +53,20 @@ function currentRegion() {
 
 // One Pagefind instance per regione; the instance for "all regioni" merges every index into the
 // first one, loaded under another address so that it stays apart from that regione's own instance.
+// A large regione is indexed in shards (regioni.json lists them in "indici"): they are merged too.
 function engineFor(regionId) {
   const key = regionId || "*";
   if (!engines.has(key)) {
     engines.set(key, (async () => {
       const chosen = regionId ? regions.regioni.filter((r) => r.id === regionId) : regions.regioni;
-      const entry = new URL(`${chosen[0].indice}pagefind.js`, indexRoot);
+      const bundles = chosen.flatMap((r) => r.indici || [r.indice]);
+      const entry = new URL(`${bundles[0]}pagefind.js`, indexRoot);
       if (!regionId) entry.search = "tutte";
       const engine = await import(entry.href);
       await engine.options({ baseUrl: siteRoot.pathname });
       await engine.init();
-      for (const other of chosen.slice(1)) {
-        await engine.mergeIndex(new URL(other.indice, indexRoot).pathname, { baseUrl: siteRoot.pathname });
+      for (const other of bundles.slice(1)) {
+        await engine.mergeIndex(new URL(other, indexRoot).pathname, { baseUrl: siteRoot.pathname });
       }
       return engine;
     })());

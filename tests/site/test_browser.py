@@ -118,23 +118,25 @@ def test_reach_a_protocol_from_an_ente_page(page, site_server):
     assert page.locator(f".ra-badge--protocollo-{expected}").first.inner_text() == expected.capitalize()
 
 
-PAGEFIND_FILTERS = """async (bundle) => {
-  const engine = await import(bundle + "pagefind.js");
+PAGEFIND_FILTERS = """async ([folder, bundles]) => {
+  const engine = await import(bundles[0] + "pagefind.js");
   await engine.options({ baseUrl: "/" });
+  for (const other of bundles.slice(1)) await engine.mergeIndex(new URL(other).pathname, { baseUrl: "/" });
   const counts = await engine.filters();
-  const published = await (await fetch(bundle + "filtri.json")).json();
+  const published = await (await fetch(folder + "filtri.json")).json();
   return { counts, published };
 }"""
 
 
-@pytest.mark.parametrize("site", ["site_server", "two_region_server"])
+@pytest.mark.parametrize("site", ["site_server", "two_region_server", "sharded_server"])
 def test_menu_values_are_exactly_what_pagefind_indexed(page, request, site):
     base = request.getfixturevalue(site)
     page.goto(f"{base}/cerca/")
     regions = page.evaluate("async () => (await (await fetch('../pagefind/regioni.json')).json()).regioni")
     assert regions
     for region in regions:
-        found = page.evaluate(PAGEFIND_FILTERS, f"{base}/pagefind/{region['indice']}")
+        bundles = [f"{base}/pagefind/{bundle}" for bundle in region["indici"]]
+        found = page.evaluate(PAGEFIND_FILTERS, [f"{base}/pagefind/{region['indice']}", bundles])
         published, indexed = found["published"]["valori"], found["counts"]
         whole = indexed.pop("ambito_intero", {})
         listed = indexed.pop("comune", {})
@@ -185,3 +187,27 @@ def test_a_comune_finds_services_for_its_whole_ambito_and_its_regione(page, two_
     page.wait_for_function("document.querySelectorAll('#ra-risultati li').length === 2")
     assert sorted(page.locator("#ra-risultati li a").all_inner_texts()) == ["Doposcuola delle colline",
                                                                              "Sportello casa di Firenze"]
+
+
+def _results(page, url: str) -> list[str]:
+    page.goto(url)
+    page.wait_for_function("['trovat', 'Nessun'].some((w) => "
+                           "document.getElementById('ra-stato-ricerca').textContent.includes(w))")
+    while page.locator("#ra-altri").is_visible():
+        shown = page.locator("#ra-risultati li").count()
+        page.locator("#ra-altri").click()
+        page.wait_for_function(f"document.querySelectorAll('#ra-risultati li').length > {shown}")
+    return sorted(page.locator("#ra-risultati li a").all_inner_texts())
+
+
+@pytest.mark.parametrize("address", ["q=compiti", "q=sportello&regione=emilia-romagna", "q=sociale&regione=emilia-romagna",
+                                     "q=tirocini&regione=emilia-romagna", "comune=Budrio", "q=casa", "comune=Fiesole"])
+def test_a_regione_indexed_in_shards_finds_what_one_bundle_finds(page, two_region_server, sharded_server, address):
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    whole = _results(page, f"{two_region_server}/cerca/?{address}")
+    sharded = _results(page, f"{sharded_server}/cerca/?{address}")
+    assert sharded == whole
+    if "regione=emilia-romagna" in address or "Budrio" in address:
+        assert whole  # the case finds something: equal empty lists would prove nothing
+        assert any("/pagefind/emilia-romagna_" in url for url in requested)  # the other shards were merged

@@ -167,6 +167,22 @@ def test_an_incremental_build_after_an_edit_is_the_full_build_byte_for_byte(copy
     _same(out, full)
 
 
+def test_a_regione_in_shards_indexes_again_only_the_shard_of_the_edited_service(copy, tmp_path, monkeypatch):
+    from reti_adi.site import search_index
+
+    root, out = copy
+    monkeypatch.setattr(search_index, "SHARD_PAGES", 10)
+    first = _build(root, out)  # the shards replace Emilia-Romagna's one bundle: all of them indexed
+    listing = json.loads((out / "pagefind/regioni.json").read_text(encoding="utf-8"))
+    bundles = sum(len(region["indici"]) for region in listing["regioni"])
+    assert bundles == 5 + 1 and (first.reuse.bundles_reused, first.reuse.bundles_indexed) == (1, 5)
+    _edit_service(root)
+    full = _full_build_beside(root, out, tmp_path)
+    report = _build(root, out)
+    _same(out, full)
+    assert (report.reuse.bundles_reused, report.reuse.bundles_indexed) == (bundles - 1, 1)
+
+
 def test_a_rebuild_moves_unchanged_pages_from_the_spare_build_and_checks_each_one(copy, tmp_path, monkeypatch):
     from reti_adi.publish.output_dir import SPARE
 

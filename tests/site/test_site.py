@@ -192,3 +192,32 @@ def test_one_search_index_per_regione(two_region_site):
                                             "Firenze": ["Ambito di prova Colline fiorentine"]}
     assert set(listing["filtri"]) == {"tipologia", "area", "stato"}  # no per-regione lists in the national file
     assert sum(listing["filtri"]["stato"].values()) == 43
+
+
+def test_a_large_regione_is_indexed_in_shards_that_split_its_pages(sharded_site, two_region_site):
+    from reti_adi.site.search_index import shards
+
+    from ..conftest import SMALL_SHARDS
+
+    listing = json.loads((sharded_site / "pagefind/regioni.json").read_text(encoding="utf-8"))
+    regions = {r["id"]: r for r in listing["regioni"]}
+    assert regions["toscana"]["indici"] == ["toscana/"]  # 2 services: one bundle, where it always was
+    emilia = regions["emilia-romagna"]
+    assert emilia["indice"] == "emilia-romagna/" and emilia["indici"][0] == "emilia-romagna/"
+    assert len(emilia["indici"]) == -(-41 // SMALL_SHARDS) and len(set(emilia["indici"])) == len(emilia["indici"])
+    pages = []
+    for bundle in emilia["indici"]:
+        entry = json.loads((sharded_site / "pagefind" / bundle / "pagefind-entry.json").read_text())
+        count = entry["languages"]["it"]["page_count"]
+        assert 0 < count <= 2 * SMALL_SHARDS, bundle
+        pages += sorted(p.name for p in (sharded_site / "pagefind" / bundle / "fragment").iterdir())
+    assert len(pages) == len(set(pages)) == 41  # each service in exactly one shard
+    assert (sharded_site / "pagefind/emilia-romagna/filtri.json").read_bytes() == \
+        (two_region_site / "pagefind/emilia-romagna/filtri.json").read_bytes()
+    one = json.loads((two_region_site / "pagefind/regioni.json").read_text(encoding="utf-8"))
+    assert [r["indici"] for r in one["regioni"]] == [[r["indice"]] for r in one["regioni"]]
+    # the same services always land in the same shard, whatever their order
+    services = [type("S", (), {"id": f"servizio-{n}"})() for n in range(25)]
+    first = {bundle: sorted(s.id for s in group) for bundle, group in shards("x", services, 10)}
+    again = {bundle: sorted(s.id for s in group) for bundle, group in shards("x", services[::-1], 10)}
+    assert first == again and list(first)[0] == "x" and all(b.startswith("x_") for b in list(first)[1:])

@@ -6,6 +6,13 @@ household lives in one comune of one regione, so each regione gets its own Pagef
 small whatever the size of the country; a search with no regione chosen merges them all.
 The filter values and counts shown in the search form are written here too, so the page
 never has to load every filter chunk just to fill its menus.
+
+A regione with more than SHARD_PAGES services is indexed in shards of about that size, each its own
+bundle, which the search page merges: a service belongs to a shard by a digest of its id, so editing
+one service re-indexes one shard, not the whole regione (Pagefind has no incremental mode, and a
+large regione took 7 s to index and rewrite). The first shard stays at pagefind/<regione>/, beside
+the regione's filtri.json; the others are pagefind/<regione>_2/, _3/...; regioni.json lists them
+all under «indici».
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import unicodedata
+import zlib
 from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -34,6 +42,11 @@ INDEX_DIR = "pagefind"
 # Pagefind's ready-made interfaces: the Cerca page uses the JavaScript API only.
 UNUSED_BUNDLE_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css",
                        "pagefind-modular-ui.js", "pagefind-modular-ui.css", "pagefind-highlight.js")
+
+
+SHARD_PAGES = 400
+"""Services per Pagefind bundle, at most about: more bundles make the first search of a regione fetch more
+small files, fewer make a rebuild after one edit index more pages again."""
 
 
 def slug(text: str) -> str:
@@ -85,6 +98,22 @@ def ambiti_of_comuni(catalogue: Catalogue, services: list[ServizioDettaglio]) ->
     return {comune: sorted(ambiti) for comune, ambiti in sorted(found.items())}
 
 
+def shards(region_id: str, services: list[ServizioDettaglio], size: int | None = None
+           ) -> list[tuple[str, list[ServizioDettaglio]]]:
+    """(bundle id, its services) of one regione: one bundle up to `size` (default SHARD_PAGES) services,
+    else ceil(n / size) shards by the CRC-32 of each service id (stable while their number stays the
+    same), empty ones left out. The first keeps the regione's id; slug() never makes the «_» of the others."""
+    size = size or SHARD_PAGES
+    count = -(-len(services) // size) if len(services) > size else 1
+    if count == 1:
+        return [(region_id, services)]
+    groups: list[list[ServizioDettaglio]] = [[] for _ in range(count)]
+    for service in services:
+        groups[zlib.crc32(service.id.encode("utf-8")) % count].append(service)
+    return [(region_id if number == 0 else f"{region_id}_{number + 1}", group)
+            for number, group in enumerate(groups) if group]
+
+
 def _dump(document) -> str:
     return json.dumps(document, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
 
@@ -129,15 +158,16 @@ def _bundle_files(bundle: Path) -> dict[str, str]:
     return files
 
 
-def _previous_bundle(reuse: SiteReuse, region_id: str, key: str) -> BundleRecord | None:
-    """The previous build's record of this regione's bundle, if reuse is on and its key matches."""
-    record = reuse.manifest.bundles.get(region_id)
+def _previous_bundle(reuse: SiteReuse, bundle_id: str, key: str) -> BundleRecord | None:
+    """The previous build's record of this bundle (a regione or one of its shards), if reuse is on and its
+    key matches."""
+    record = reuse.manifest.bundles.get(bundle_id)
     return record if reuse.usable() and record is not None and record.key == key and record.files else None
 
 
-def _take_bundle(reuse: SiteReuse, region_id: str, record: BundleRecord, target: Path) -> bool:
-    """The previous bundle of this regione linked into target, if every recorded file still has its digest."""
-    previous = reuse.previous / INDEX_DIR / region_id
+def _take_bundle(reuse: SiteReuse, bundle_id: str, record: BundleRecord, target: Path) -> bool:
+    """The previous build's bundle linked into target, if every recorded file still has its digest."""
+    previous = reuse.previous / INDEX_DIR / bundle_id
     linker = VerifiedLinker(previous, target)
     if all(linker.take(name, digest) for name, digest in record.files.items()):
         return True
@@ -148,10 +178,11 @@ def _take_bundle(reuse: SiteReuse, region_id: str, record: BundleRecord, target:
 def build_search_indexes(site: Path, catalogue: Catalogue, details: dict[str, ServizioDettaglio], work_dir: Path,
                          jobs: int = 2, reuse: SiteReuse | None = None,
                          page_digests: dict[str, str] | None = None) -> dict[str, float]:
-    """Write site/pagefind/{regione}/ (bundle + filtri.json) and site/pagefind/regioni.json. Returns the
-    phase times, each regione's under «regione-ID.» (they run `jobs` at a time).
+    """Write site/pagefind/{regione}/ (bundle + filtri.json), the other shards of a large regione and
+    site/pagefind/regioni.json. Returns the phase times, each bundle's under «regione-ID.» (they run `jobs`
+    at a time).
 
-    reuse: a regione whose bundle key (site/reuse.py) matches the previous build's is not indexed again,
+    reuse: a bundle whose key (site/reuse.py) matches the previous build's is not indexed again,
     its verified files are linked instead; the bundles of this build are recorded in reuse.record."""
     stopwatch = Stopwatch()
     stopwatch.lap("preparazione")  # the bundle keys, and the pages of each regione to index linked into its folder
@@ -164,35 +195,39 @@ def build_search_indexes(site: Path, catalogue: Catalogue, details: dict[str, Se
     to_index: list[tuple[str, list[ServizioDettaglio]]] = []
     for name, services in regions.items():
         region_id = slug(name)
-        listing.append({"id": region_id, "nome": name, "servizi": len(services), "indice": f"{region_id}/"})
-        if reuse is not None:
-            paths = [f"servizi/{service.id}/index.html" for service in services]
-            digests = page_digests or {}
-            keys[region_id] = bundle_key(region_id, [(p, digests.get(p) or file_digest(site / p) or "") for p in paths])
-            record = _previous_bundle(reuse, region_id, keys[region_id])
-            if record is not None:
-                candidates.append((region_id, services, record))  # verified while Pagefind indexes the others
-                continue
-        to_index.append((region_id, services))
+        bundles = shards(region_id, services)
+        listing.append({"id": region_id, "nome": name, "servizi": len(services), "indice": f"{region_id}/",
+                        "indici": [f"{bundle_id}/" for bundle_id, _ in bundles]})
+        for bundle_id, members in bundles:
+            if reuse is not None:
+                paths = [f"servizi/{service.id}/index.html" for service in members]
+                digests = page_digests or {}
+                keys[bundle_id] = bundle_key(bundle_id, [(p, digests.get(p) or file_digest(site / p) or "")
+                                                         for p in paths])
+                record = _previous_bundle(reuse, bundle_id, keys[bundle_id])
+                if record is not None:
+                    candidates.append((bundle_id, members, record))  # verified while Pagefind indexes the others
+                    continue
+            to_index.append((bundle_id, members))
     stopwatch.lap("indici")
     per_region: dict[str, dict[str, float]] = {}
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         started = []
 
-        def start(region_id: str, services: list[ServizioDettaglio]) -> None:
-            staging = work_dir / f"indice-{region_id}"
+        def start(bundle_id: str, services: list[ServizioDettaglio]) -> None:
+            staging = work_dir / f"indice-{bundle_id}"
             _stage(site, services, staging)
-            started.append((region_id, pool.submit(run_pagefind, staging, root / region_id)))
+            started.append((bundle_id, pool.submit(run_pagefind, staging, root / bundle_id)))
 
-        for region_id, services in to_index:
-            start(region_id, services)
+        for bundle_id, services in to_index:
+            start(bundle_id, services)
         checked = Stopwatch()
         checked.lap("riuso")
-        for region_id, services, record in candidates:
-            if _take_bundle(reuse, region_id, record, root / region_id):
-                taken[region_id] = record.files  # just verified, file by file
+        for bundle_id, services, record in candidates:
+            if _take_bundle(reuse, bundle_id, record, root / bundle_id):
+                taken[bundle_id] = record.files  # just verified, file by file
             else:
-                start(region_id, services)
+                start(bundle_id, services)
         per_region["indici-riusati"] = checked.stop()
         checked = Stopwatch()
         checked.lap("filtri")  # the filter values of every regione, computed while Pagefind runs
@@ -201,17 +236,18 @@ def build_search_indexes(site: Path, catalogue: Catalogue, details: dict[str, Se
                             for services, entry in zip(regions.values(), listing)}
         everything = filter_values(list(details.values()))
         per_region["indici-filtri"] = checked.stop()
-        for region_id, future in started:
-            per_region[f"regione-{region_id}"] = future.result()
+        for bundle_id, future in started:
+            per_region[f"regione-{bundle_id}"] = future.result()
     if reuse is not None:
         reuse.counts.bundles_reused += len(taken)
-        reuse.counts.bundles_indexed += len(regions) - len(taken)
+        reuse.counts.bundles_indexed += len(keys) - len(taken)
     if reuse is not None and reuse.record is not None:
         stopwatch.lap("impronte")  # every bundle's files, before filtri.json joins them
-        reuse.record.bundles = {region_id: BundleRecord(key, taken.get(region_id) or _bundle_files(root / region_id))
-                                for region_id, key in keys.items()}
+        reuse.record.bundles = {bundle_id: BundleRecord(key, taken.get(bundle_id) or _bundle_files(root / bundle_id))
+                                for bundle_id, key in keys.items()}
     stopwatch.lap("filtri")
     for region_id, document in filter_documents.items():
+        (root / region_id).mkdir(parents=True, exist_ok=True)  # a regione whose first shard came out empty
         (root / region_id / "filtri.json").unlink(missing_ok=True)  # never through a link to the previous build
         (root / region_id / "filtri.json").write_text(_dump(document), encoding="utf-8")
     national = {key: everything[key] for key in ("tipologia", "area", "stato") if key in everything}
