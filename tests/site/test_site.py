@@ -221,3 +221,16 @@ def test_a_large_regione_is_indexed_in_shards_that_split_its_pages(sharded_site,
     first = {bundle: sorted(s.id for s in group) for bundle, group in shards("x", services, 10)}
     again = {bundle: sorted(s.id for s in group) for bundle, group in shards("x", services[::-1], 10)}
     assert first == again and list(first)[0] == "x" and all(b.startswith("x_") for b in list(first)[1:])
+
+
+def test_the_national_menus_count_every_regione_s_services(two_region_site):
+    from collections import Counter
+
+    listing = json.loads((two_region_site / "pagefind/regioni.json").read_text(encoding="utf-8"))
+    summed: dict[str, Counter] = {}
+    for region in listing["regioni"]:
+        values = json.loads((two_region_site / "pagefind" / region["indice"] / "filtri.json").read_text())["valori"]
+        for key in ("tipologia", "area", "stato"):
+            summed.setdefault(key, Counter()).update(values.get(key, {}))
+    assert listing["filtri"] == {key: dict(counts) for key, counts in summed.items() if counts}
+    assert sum(listing["filtri"]["stato"].values()) == sum(r["servizi"] for r in listing["regioni"])

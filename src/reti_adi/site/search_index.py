@@ -26,6 +26,7 @@ import sys
 import unicodedata
 import zlib
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -81,6 +82,19 @@ def filter_values(services: list[ServizioDettaglio]) -> dict[str, dict[str, int]
         counts["fonte"].update({_label(f.denominazione) for f in s.fonti_finanziamento})
         counts["stato"][STATI[s.stato]] += 1
     return {key: dict(sorted(values.items())) for key, values in sorted(counts.items()) if values}
+
+
+NATIONAL_FILTERS = ("tipologia", "area", "stato")
+"""The filters regioni.json lists for a search with no regione chosen."""
+
+
+def national_values(regional: Iterable[dict[str, dict[str, int]]]) -> dict[str, dict[str, int]]:
+    """filter_values of all services, for NATIONAL_FILTERS, from each regione's: a service is in one regione."""
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for values in regional:
+        for key in NATIONAL_FILTERS:
+            counts[key].update(values.get(key, {}))
+    return {key: dict(sorted(counts[key].items())) for key in NATIONAL_FILTERS if counts[key]}
 
 
 def ambiti_of_comuni(catalogue: Catalogue, services: list[ServizioDettaglio]) -> dict[str, list[str]]:
@@ -234,7 +248,7 @@ def build_search_indexes(site: Path, catalogue: Catalogue, details: dict[str, Se
         filter_documents = {entry["id"]: {"valori": filter_values(services),
                                           "ambiti_dei_comuni": ambiti_of_comuni(catalogue, services)}
                             for services, entry in zip(regions.values(), listing)}
-        everything = filter_values(list(details.values()))
+        national = national_values(document["valori"] for document in filter_documents.values())
         per_region["indici-filtri"] = checked.stop()
         for bundle_id, future in started:
             per_region[f"regione-{bundle_id}"] = future.result()
@@ -250,7 +264,6 @@ def build_search_indexes(site: Path, catalogue: Catalogue, details: dict[str, Se
         (root / region_id).mkdir(parents=True, exist_ok=True)  # a regione whose first shard came out empty
         (root / region_id / "filtri.json").unlink(missing_ok=True)  # never through a link to the previous build
         (root / region_id / "filtri.json").write_text(_dump(document), encoding="utf-8")
-    national = {key: everything[key] for key in ("tipologia", "area", "stato") if key in everything}
     (root / "regioni.json").write_text(_dump({"regioni": listing, "filtri": national}), encoding="utf-8")
     times = stopwatch.stop()
     for task, task_times in per_region.items():  # at once: bundles checked and filters counted while Pagefind runs
