@@ -22,6 +22,16 @@ BACKGROUND_NICENESS = 10
 """For work a build starts beside itself (documents, API files): it takes the core the build leaves idle."""
 
 
+def freeze_heap() -> None:
+    """Before a fork: what the parent holds so far (the catalogue, the dated records) goes to the permanent
+    generation. The cyclic GC then never walks it again, in the parent or in the children: at 10,000
+    services each full collection walked hundreds of thousands of long-lived objects (a third of the
+    time of the comuni pages), and walking them in a child also wrote to their pages, copying them."""
+    import gc
+
+    gc.freeze()
+
+
 class ForkedError(SiteBuildError):
     """A child process failed: nothing it was writing may be published."""
 
@@ -40,6 +50,7 @@ class ForkedJob:
 
     def __init__(self, function: Callable, arguments: Sequence[tuple], what: str, niceness: int = 0):
         self.what = what
+        freeze_heap()
         context = multiprocessing.get_context("fork")
         self._queue = context.Queue()
         self._children = [context.Process(target=_child, args=(function, index, args, self._queue, niceness),

@@ -257,6 +257,9 @@ def build_parts(catalogue: Catalogue, details, ctx: BuildContext, protocols, wor
     else:
         import multiprocessing
 
+        from reti_adi.publish.forked import freeze_heap
+
+        freeze_heap()
         context = multiprocessing.get_context("fork")
         queue = context.Queue()
         children = [context.Process(target=_part_child,
