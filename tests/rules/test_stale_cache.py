@@ -198,3 +198,44 @@ def test_a_rule_that_reads_past_the_tracked_look_ups_is_not_reused(warmed, monke
     first = len(seen)
     warm(warmed)
     assert first > 0 and len(seen) == 2 * first  # run again each time: nothing said what it depended on
+
+
+CHECK_IN_A_PROCESS = """
+import sys
+from pathlib import Path
+from reti_adi.check import check
+problems = check(Path(sys.argv[1]), use_cache=True, jobs=1).problems
+print(sorted(name for name in sys.modules if name.startswith("reti_adi.catalogue.models.protocolli")
+             or name == "reti_adi.catalogue.protocol_templates"))
+print(sorted({(p.file, p.rule) for p in problems if p.severity == "errore"}))
+"""
+
+
+def check_in_a_process(root) -> tuple[str, str]:
+    """A re-check in a process of its own, as `reti-adi check` runs: the protocol modules it imported, and
+    its errors (file, rule)."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-c", CHECK_IN_A_PROCESS, str(root)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    imported, errors = proc.stdout.strip().splitlines()
+    return imported, errors
+
+
+def test_protocol_models_are_built_only_for_a_protocol_read_again(warmed):
+    """A re-check after a service edit does not build the protocol models; one after a protocol edit does,
+    and a broken reference in the protocol or in the network it points to is still reported."""
+    edit(warmed, SERVICE, "posti_disponibili: 120", "posti_disponibili: 121")
+    assert check_in_a_process(warmed) == ("[]", "[]")
+    edit(warmed, "protocolli/reti/rete-inclusione-adi-pianura-est.yaml", "gestore: asp-pianura-est",
+         "gestore: ente-che-non-esiste")
+    imported, errors = check_in_a_process(warmed)
+    assert "reti_adi.catalogue.models.protocolli" in imported
+    assert "('protocolli/reti/rete-inclusione-adi-pianura-est.yaml', 'riferimenti.ente')" in errors
+    assert same_as_cold(warmed) == cold(warmed)
+    edit(warmed, "protocolli/protocolli/accordo-programma-inclusione-adi.yaml",
+         "rete: rete-inclusione-adi-pianura-est", "rete: rete-che-non-esiste")
+    imported, errors = check_in_a_process(warmed)
+    assert "'protocolli/protocolli/accordo-programma-inclusione-adi.yaml'" in errors
+    assert same_as_cold(warmed) == cold(warmed)

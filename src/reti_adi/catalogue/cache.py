@@ -393,7 +393,7 @@ class CheckCache:
             if digest.__class__ is not str or len(digest) != 32:
                 return None
             hit = bytes.fromhex(digest), record_id, partial, [] if problems == "[]" else _decode_problems(problems)
-        except (ValueError, TypeError, RecursionError, OverflowError):
+        except (ValueError, TypeError, LookupError, RecursionError, OverflowError):
             return None
         self.fresh[key] = entry
         return hit
@@ -412,7 +412,7 @@ class CheckCache:
                 return None
             record_id, partial = _decode_record(entry[5])
             summary = FileSummary(record_id, partial, _decode_problems(entry[6]))
-        except (ValueError, TypeError, RecursionError, OverflowError):
+        except (ValueError, TypeError, LookupError, RecursionError, OverflowError):
             return None  # malformed: check the file again
         if settled:
             self.fresh[(relative, kind)] = entry
@@ -508,7 +508,7 @@ class CheckCache:
                         StoredResult(kinds, bytes.fromhex(kinds_state), reads, _digest_bytes(seen), found))):
                     append(None)
                     continue
-            except (ValueError, TypeError, RecursionError, OverflowError):
+            except (ValueError, TypeError, LookupError, RecursionError, OverflowError):
                 append(None)
                 continue
             fresh[(rule, relative)] = entry
