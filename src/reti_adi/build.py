@@ -96,34 +96,49 @@ def step_records(state: BuildState) -> None:
     state.api = date_records(state.catalogue, state.context, state.previous, state.protocols)
 
 
-def _publish_data(state: BuildState) -> dict[str, float]:
-    """In a child: the API files, HSDS, the data package and DCAT written into the staging folder."""
+def _publish_api_files(state: BuildState) -> dict[str, float]:
     stopwatch = Stopwatch()
     stopwatch.lap("api")
     state.api.files = api_files(state.api, state.catalogue, state.context)
     write_files(state.staging / API_DIR, state.api.files)
-    for name, step in DATA_STEPS[1:-1]:
+    return stopwatch.stop()
+
+
+def _publish_data_package(state: BuildState) -> dict[str, float]:
+    stopwatch = Stopwatch()
+    for name, step in (("hsds", step_hsds), ("dati", step_datapackage)):
         stopwatch.lap(name)
         step(state)
     return stopwatch.stop()
 
 
+BACKGROUND_PUBLICATIONS = {"api": _publish_api_files, "dati": _publish_data_package}
+"""What step_start_data writes, each in its own child: the API files; HSDS and the data package. DCAT,
+which describes both, comes after them (step_dcat, in the build)."""
+
+
+def _publish_in_background(state: BuildState, name: str) -> dict[str, float]:
+    return BACKGROUND_PUBLICATIONS[name](state)
+
+
 def step_start_data(state: BuildState) -> None:
-    """The API files and the data package in a child below the build's priority, beside the site: the
-    site needs only the dated records, and its single-core stretches (merge, Pagefind for a few regioni)
-    leave a core idle."""
+    """The API files and the data package in two children below the build's priority, beside the site: the
+    site needs only the dated records, and its single-core stretches (merge, Pagefind for a few bundles)
+    leave a core idle. Two children, not one: once the site is done both cores take them, and the build
+    no longer waits for one child doing both in turn."""
     from reti_adi.publish.forked import BACKGROUND_NICENESS, ForkedJob
 
-    state.data = ForkedJob(_publish_data, [(state,)], "la pubblicazione di API e dati",
-                           niceness=BACKGROUND_NICENESS)
+    state.data = ForkedJob(_publish_in_background, [(state, name) for name in BACKGROUND_PUBLICATIONS],
+                           "la pubblicazione di API e dati", niceness=BACKGROUND_NICENESS)
     state.background.append(state.data)
 
 
 def step_wait_data(state: BuildState) -> None:
     job, state.data = state.data, None
     state.background.remove(job)
-    for name, seconds in job.results()[0].items():
-        state.timings[f"{BACKGROUND}.dati.{name}"] = seconds
+    for times in job.results():
+        for name, seconds in times.items():
+            state.timings[f"{BACKGROUND}.dati.{name}"] = seconds
 
 
 def step_documents(state: BuildState) -> None:
@@ -326,10 +341,11 @@ def _build_locked(root: Path, target: OutputDir, previous, today, steps, stopwat
 
 def default_steps() -> list[tuple[str, Step]]:
     """The documents first, in the background; then the dated records; the API files and the data package in
-    the background too, while the site is built; the build waits for both before the swap. Their own
-    times are reported under «sfondo.dati.» (stopwatch.BACKGROUND: not phases of the build, they ran beside it)."""
+    the background too, while the site is built; the build waits for them, writes DCAT, which describes
+    them, and waits for the documents before the swap. The background's own times are reported under
+    «sfondo.dati.» (stopwatch.BACKGROUND: not phases of the build, they ran beside it)."""
     return [("documenti", step_start_documents), ("api", step_records), ("dati", step_start_data)] + SITE_STEPS + [
-        ("attesa_dati", step_wait_data), ("attesa_documenti", step_wait_documents)]
+        ("attesa_dati", step_wait_data), ("dcat", step_dcat), ("attesa_documenti", step_wait_documents)]
 
 
 __all__ = ["BuildLocked", "BuildRefused", "BuildReport", "FirstPublicationRequired", "PreviousNotFound", "Problem",

@@ -111,6 +111,6 @@ def timing_lines(timings: dict[str, float]) -> str:
     background = {name.removeprefix(f"{BACKGROUND}."): seconds for name, seconds in timings.items()
                   if name.startswith(f"{BACKGROUND}.")}
     if background:
-        lines.append("Nel frattempo, in un processo a parte: " + ", ".join(
+        lines.append("Nel frattempo, in processi a parte: " + ", ".join(
             f"{name.replace('.', ' ').replace('_', ' ')} {seconds:.1f} s" for name, seconds in background.items()) + ".")
     return "\n".join(lines)
