@@ -30,7 +30,8 @@ from pathlib import Path
 
 from reti_adi import __version__
 from reti_adi.publish.files import write_json_atomically
-from reti_adi.site.reuse import DIGEST, digest_bytes, safe_relative, take_verified, versions
+from reti_adi.publish.files import is_safe_relative
+from reti_adi.site.reuse import DIGEST, digest_bytes, take_verified, versions
 
 FORMAT = 1
 MAX_MANIFEST_BYTES = 64 * 1024 * 1024
@@ -154,7 +155,7 @@ def manifest_path(out: Path) -> Path:
 
 
 def _valid_path(relative) -> bool:
-    return safe_relative(relative) and relative.startswith(PREFIX) and relative.endswith(".docx")
+    return is_safe_relative(relative) and relative.startswith(PREFIX) and relative.endswith(".docx")
 
 
 def load_manifest(out: Path) -> dict[str, DocumentRecord]:

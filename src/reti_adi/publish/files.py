@@ -8,12 +8,22 @@ import os
 from pathlib import Path, PurePosixPath
 
 
+MAX_PATH_CHARS = 512
+
+
+def is_safe_relative(relative) -> bool:
+    """A relative path that stays inside its base (no absolute, empty, dot or backslash part, no NUL, not
+    overlong): what a path read from a manifest or written by the build must be."""
+    return (isinstance(relative, str) and 0 < len(relative) <= MAX_PATH_CHARS and "\\" not in relative
+            and "\0" not in relative and not relative.startswith("/")
+            and all(part not in ("", ".", "..") for part in relative.split("/")))
+
+
 def safe_relative(relative: str) -> PurePosixPath:
-    """A relative path that stays inside its base: the last guard before anything is written."""
-    path = PurePosixPath(relative)
-    if path.is_absolute() or "\\" in relative or any(part in ("", ".", "..") for part in relative.split("/")):
-        raise ValueError(f"percorso di pubblicazione non valido: {relative[:120]!r}")
-    return path
+    """is_safe_relative, or ValueError: the last guard before anything is written."""
+    if not is_safe_relative(relative):
+        raise ValueError(f"percorso di pubblicazione non valido: {str(relative)[:120]!r}")
+    return PurePosixPath(relative)
 
 
 def write_files(base: Path, files: dict[str, bytes]) -> None:

@@ -48,12 +48,11 @@ from functools import cache
 from pathlib import Path
 
 from reti_adi import __version__
-from reti_adi.publish.files import write_json_atomically
+from reti_adi.publish.files import MAX_PATH_CHARS, is_safe_relative, write_json_atomically
 
 FORMAT = 2
 MAX_MANIFEST_BYTES = 256 * 1024 * 1024
 """A manifest larger than this is not read (100,000 pages take about 30 MB)."""
-MAX_PATH_CHARS = 512
 DIGEST = re.compile(r"[0-9a-f]{32}")
 PACKAGE_DIR = Path(__file__).resolve().parent
 CODE_DIR = PACKAGE_DIR.parent
@@ -241,13 +240,6 @@ def bundle_key(region_id: str, pages: list[tuple[str, str]]) -> str:
     return digest.hexdigest()
 
 
-def safe_relative(relative) -> bool:
-    """A relative path that stays inside its base (no absolute, empty, dot or backslash part)."""
-    return (isinstance(relative, str) and 0 < len(relative) <= MAX_PATH_CHARS and "\\" not in relative
-            and "\0" not in relative and not relative.startswith("/")
-            and all(part not in ("", ".", "..") for part in relative.split("/")))
-
-
 class VerifiedLinker:
     """Links files of the previous build into a new folder, each only if it is a plain file below plain
     directories of the previous build and the linked bytes have the recorded digest.
@@ -316,7 +308,7 @@ class VerifiedLinker:
     def take(self, relative: str, digest: str) -> bool:
         """Link (or copy) previous/relative to target/relative (for a page, first try its folder in the
         spare build); leave nothing there and say False unless it checks out."""
-        if not safe_relative(relative):
+        if not is_safe_relative(relative):
             return False
         parent = relative.rpartition("/")[0]
         if (self.spare is not None and parent and relative.endswith(f"/{PAGE_FILE}")
@@ -355,7 +347,7 @@ def manifest_path(out: Path) -> Path:
 
 
 def _page(value) -> PageRecord | None:
-    if (isinstance(value, list) and len(value) == 3 and safe_relative(value[0]) and isinstance(value[1], str)
+    if (isinstance(value, list) and len(value) == 3 and is_safe_relative(value[0]) and isinstance(value[1], str)
             and DIGEST.fullmatch(value[1]) and isinstance(value[2], str) and len(value[2]) <= 4 * MAX_PATH_CHARS):
         return PageRecord(*value)
     return None
@@ -366,7 +358,7 @@ def _bundle(value) -> BundleRecord | None:
             and isinstance(value.get("file"), dict)):
         return None
     files = value["file"]
-    if not all(safe_relative(k) and isinstance(v, str) and DIGEST.fullmatch(v) for k, v in files.items()):
+    if not all(is_safe_relative(k) and isinstance(v, str) and DIGEST.fullmatch(v) for k, v in files.items()):
         return None
     return BundleRecord(value["chiave"], dict(files))
 
@@ -391,7 +383,7 @@ def load_manifest(out: Path) -> Manifest:
                 manifest.pages[key] = record
     if isinstance(bundles, dict):
         for region, value in bundles.items():
-            record = _bundle(value) if safe_relative(region) and "/" not in region else None
+            record = _bundle(value) if is_safe_relative(region) and "/" not in region else None
             if record is not None:
                 manifest.bundles[region] = record
     return manifest
