@@ -24,6 +24,7 @@ from reti_adi.publish.document_reuse import DocumentCounts, DocumentReuse
 from reti_adi.publish.document_reuse import load_manifest as load_document_manifest
 from reti_adi.publish.document_reuse import save_manifest as save_document_manifest
 from reti_adi.publish.files import write_files
+from reti_adi.publish.linked_files import write_files_linking
 from reti_adi.publish.identity import catalogue_namespace
 from reti_adi.publish.output_dir import BuildLocked, OutputDir
 from reti_adi.publish.previous import PreviousAbsent, PreviousError, PreviousPublication, load_previous
@@ -88,7 +89,7 @@ Step = Callable[[BuildState], None]
 
 def step_api(state: BuildState) -> None:
     state.api = build_api(state.catalogue, state.context, state.previous, state.protocols)
-    write_files(state.staging / API_DIR, state.api.files)
+    write_files_linking(state.staging, API_DIR, state.api.files, _linkable_previous(state))
 
 
 def step_records(state: BuildState) -> None:
@@ -96,11 +97,18 @@ def step_records(state: BuildState) -> None:
     state.api = date_records(state.catalogue, state.context, state.previous, state.protocols)
 
 
+def _linkable_previous(state: BuildState) -> Path | None:
+    """The previous build folder whose identical files this build may link (publish/linked_files.py):
+    none with `--completa`, which writes everything."""
+    reuse = state.site_reuse
+    return reuse.previous if reuse is not None and reuse.usable() else None
+
+
 def _publish_api_files(state: BuildState) -> dict[str, float]:
     stopwatch = Stopwatch()
     stopwatch.lap("api")
     state.api.files = api_files(state.api, state.catalogue, state.context)
-    write_files(state.staging / API_DIR, state.api.files)
+    write_files_linking(state.staging, API_DIR, state.api.files, _linkable_previous(state))
     return stopwatch.stop()
 
 
@@ -172,7 +180,6 @@ def step_datapackage(state: BuildState) -> None:
 def step_hsds(state: BuildState) -> None:
     from reti_adi.publish.hsds import HSDS_DIR, build_hsds, catalogue_ids
     from reti_adi.publish.identity import catalogue_namespace
-
     # a regional portal's context overrides global_id to keep its sources' ids; an ambito's build derives them
     keeps_source_ids = type(state.context).global_id is not BuildContext.global_id
     if keeps_source_ids:
@@ -183,7 +190,8 @@ def step_hsds(state: BuildState) -> None:
             return
         global_of = catalogue_ids(namespace)
     modified = {i: d.modificato_il for i, d in state.api.details.items() if d.modificato_il}
-    write_files(state.staging / HSDS_DIR, build_hsds(state.catalogue, state.context, global_of, modified).files)
+    write_files_linking(state.staging, HSDS_DIR, build_hsds(state.catalogue, state.context, global_of, modified).files,
+                        _linkable_previous(state))
 
 
 def step_dcat(state: BuildState) -> None:

@@ -229,6 +229,37 @@ def test_a_tampered_or_deleted_previous_page_or_bundle_file_is_made_again(copy, 
     assert (report.reuse.bundles_reused, report.reuse.bundles_indexed) == (1, 1)
 
 
+def _api_inodes(out: Path) -> dict[str, int]:
+    return {p.relative_to(out).as_posix(): p.stat().st_ino for p in (out / "api").rglob("*") if p.is_file()}
+
+
+def test_a_rebuild_links_the_api_files_it_would_write_unchanged_and_writes_the_others(copy, tmp_path):
+    root, out = copy
+    before = _api_inodes(out)
+    edited = "api/v1/servizi/emporio-solidale.json"
+    assert edited in before
+    tampered = out / "api/v1/protocolli/accordo-programma-inclusione-adi.json"
+    tampered.write_bytes(tampered.read_bytes().replace(b"{", b"{ ", 1))  # same inode, other bytes
+    _edit_service(root)
+    full = _full_build_beside(root, out, tmp_path)
+    _build(root, out)
+    _same(out, full)
+    after = _api_inodes(out)
+    linked = {path for path, inode in after.items() if before.get(path) == inode}
+    assert edited not in linked and "api/v1/protocolli/accordo-programma-inclusione-adi.json" not in linked
+    assert "api/v1/servizi/assistenza-domiciliare.json" in linked
+    assert len(linked) > len(after) // 2, (len(linked), len(after))
+
+
+def test_completa_writes_every_api_file_again(copy):
+    root, out = copy
+    before = _api_inodes(out)
+    _build(root, out, reuse=False)
+    after = _api_inodes(out)
+    assert after.keys() == before.keys()
+    assert [path for path, inode in after.items() if before[path] == inode] == []
+
+
 def test_a_previous_page_replaced_by_a_symlink_is_not_followed(copy, tmp_path):
     root, out = copy
     expected = tree(out, modes=True)
