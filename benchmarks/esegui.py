@@ -47,6 +47,12 @@ def measure(*args: str, timeout: float | None = None) -> dict:
     return result
 
 
+def median(values: list[float]) -> float:
+    import statistics
+
+    return statistics.median(values)
+
+
 def size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
@@ -187,7 +193,10 @@ def baseline_docs(catalogue_root: Path, target: Path, only_services: bool = Fals
 
 
 def run_size(services: int, workdir: Path, baseline_timeout: float, reuse: bool = False,
-             incremental: bool = False) -> dict:
+             incremental: bool = False, repetitions: int = 1) -> dict:
+    """repetitions: the full build and the baseline on the same pages run that many times, in turns
+    (build, baseline, build, baseline...), and their ratio is that of the medians: on a shared machine one
+    pair can be 20% off in either direction."""
     from genera_catalogo import generate
 
     root = workdir / f"catalogo-{services}"
@@ -233,7 +242,7 @@ def run_size(services: int, workdir: Path, baseline_timeout: float, reuse: bool 
             rebuilds.append({"servizio": edited[0], "totale_s": again["secondi"], "fasi": again["fasi"],
                              "riuso": again["riuso"], "rss_mb": again["rss_mb"],
                              "pulizia_staccata_s": again.get("pulizia_staccata_s"),
-                             "rapporto_su_completa": again["secondi"] / build["secondi"]})
+                             "rapporto_su_completa": None})  # set once every full build has run
         figures["incrementale_dopo_completa"], figures["incrementale"] = rebuilds
     api = out / "api" / "v1"
     counts = {}
@@ -269,6 +278,7 @@ def run_size(services: int, workdir: Path, baseline_timeout: float, reuse: bool 
     figures["risincronizzazione"] = {"servizi_modificati": len(changes["modificati"]), "attesi": len(changed),
                                      "byte_scaricati": fetched, "byte_dataset": dataset,
                                      "percentuale": 100 * fetched / dataset}
+    full_builds = [build["secondi"]]
     if baseline_timeout > 0:
         figures["baseline"] = {}
         variants = [("completa", "baseline", False), ("solo_servizi", "baseline", True)]
@@ -278,20 +288,36 @@ def run_size(services: int, workdir: Path, baseline_timeout: float, reuse: bool 
             base_dir = workdir / f"baseline-{services}-{name}"
             shutil.rmtree(base_dir, ignore_errors=True)
             pages = baseline_docs(root, base_dir, only_services, listings_out_of_search=step == "zensical")
+            runs = []
             try:
-                result = measure(step, str(base_dir), timeout=baseline_timeout)
+                for turn in range(repetitions if name == "completa" else 1):
+                    if turn:  # the next full build, then the next baseline: the two see the same machine
+                        full_builds.append(measure("build-completa", str(root), str(out))["secondi"])
+                    runs.append(measure(step, str(base_dir), timeout=baseline_timeout))
+                    if runs[-1].get("secondi") is None:
+                        break
             except RuntimeError as exc:  # a failed reference is reported, it does not end the benchmark
                 figures["baseline"][name] = {"pagine": pages, "secondi": None, "interrotto_dopo_s": None,
                                              "errore": str(exc)[-1500:]}
                 shutil.rmtree(base_dir, ignore_errors=True)
                 continue
-            entry = {"pagine": pages, "secondi": result.get("secondi"),
-                     "interrotto_dopo_s": result.get("interrotto_dopo"), "rss_mb": result.get("rss_mb"),
-                     "rss_figli_mb": result.get("rss_figli_mb")}
-            if entry["secondi"]:
-                entry["rapporto_build_su_baseline"] = build["secondi"] / entry["secondi"]
+            last = runs[-1]
+            seconds = [r["secondi"] for r in runs if r.get("secondi") is not None]
+            entry = {"pagine": pages, "secondi": median(seconds) if len(seconds) == len(runs) else None,
+                     "ripetizioni_s": seconds, "interrotto_dopo_s": last.get("interrotto_dopo"),
+                     "rss_mb": max((r.get("rss_mb") or 0) for r in runs),
+                     "rss_figli_mb": max((r.get("rss_figli_mb") or 0) for r in runs)}
             figures["baseline"][name] = entry
             shutil.rmtree(base_dir, ignore_errors=True)
+    # the full build's figure is the median of its runs; every ratio is taken against it
+    figures["build"]["ripetizioni_s"] = full_builds
+    figures["build"]["totale_s"] = median(full_builds)
+    for entry in (figures.get("baseline") or {}).values():
+        if entry.get("secondi"):
+            entry["rapporto_build_su_baseline"] = figures["build"]["totale_s"] / entry["secondi"]
+    for key in ("incrementale_dopo_completa", "incrementale"):
+        if figures.get(key):
+            figures[key]["rapporto_su_completa"] = figures[key]["totale_s"] / figures["build"]["totale_s"]
     shutil.rmtree(previous, ignore_errors=True)
     return figures
 
@@ -363,8 +389,8 @@ def report(figures: dict) -> str:
              f"- controllo dopo la modifica di un file (cache, mediana di 5): "
              f"{figures['check_dopo_una_modifica']['secondi_processo']:.2f} s (tutte: "
              + ", ".join(f"{s:.2f}" for s in figures["check_dopo_una_modifica"].get("ripetizioni_s", [])) + ")",
-             f"- build completa: {b['totale_s']:.1f} s = controllo {b['controllo_s']:.1f} + dati {b['dati_s']:.1f} + "
-             f"sito {b['sito_s']:.1f} + ricerca {b['ricerca_s']:.1f} s",
+             f"- build completa: {b['totale_s']:.1f} s" + _runs(b.get("ripetizioni_s", [])) + " (la prima: controllo "
+             f"{b['controllo_s']:.1f} + dati {b['dati_s']:.1f} + sito {b['sito_s']:.1f} + ricerca {b['ricerca_s']:.1f} s)",
              "- fasi della build (`reti-adi build -v`): " + timing_lines(b["fasi"]).replace("\n", "\n  "),
              f"- pagine HTML: {b['pagine_html']} ({b['pagine_al_secondo']:.0f} pagine/s nella fase sito)",
              f"- picco di memoria build: {b['rss_mb']:.0f} MB (processi figli: {b['rss_figli_mb']:.0f} MB)",
@@ -412,9 +438,17 @@ def report(figures: dict) -> str:
                          f"{base['interrotto_dopo_s']:.0f} s, nessun rapporto")
             continue
         memory = max(base["rss_mb"] or 0, base.get("rss_figli_mb") or 0)
-        lines.append(f"- baseline {labels[name]} ({base['pagine']} pagine): {base['secondi']:.1f} s, picco "
-                     f"{memory:.0f} MB; rapporto build/baseline {base['rapporto_build_su_baseline']:.2f}")
+        lines.append(f"- baseline {labels[name]} ({base['pagine']} pagine): {base['secondi']:.1f} s"
+                     + _runs(base.get("ripetizioni_s", [])) + f", picco {memory:.0f} MB; rapporto build/baseline "
+                     f"{base['rapporto_build_su_baseline']:.3f}")
     return "\n".join(lines)
+
+
+def _runs(seconds: list[float]) -> str:
+    """«(mediana di 3: 60.1, 62.0, 65.3 s)» when a figure comes from more than one run."""
+    if len(seconds) < 2:
+        return ""
+    return f" (mediana di {len(seconds)}: " + ", ".join(f"{s:.1f}" for s in seconds) + " s)"
 
 
 def compile_package() -> None:
@@ -444,6 +478,9 @@ def main() -> None:
     parser.add_argument("--incrementale", action="store_true",
                         help="misura anche la build dopo la modifica di un servizio, che riusa la precedente, "
                              "e il suo rapporto con la build completa")
+    parser.add_argument("--ripetizioni", type=int, default=1, metavar="R",
+                        help="esegue R volte, a turno, la build completa e la baseline sulle stesse pagine, e ne "
+                             "confronta le mediane (predefinito 1)")
     parser.add_argument("--riusa", action="store_true",
                         help="riusa i cataloghi già generati nella cartella di lavoro (--dir)")
     args = parser.parse_args()
@@ -457,7 +494,8 @@ def main() -> None:
           f"{platform.python_version()}\n")
     results = []
     for services in sizes:
-        figures = run_size(services, workdir, args.baseline_max, args.riusa, args.incrementale)
+        figures = run_size(services, workdir, args.baseline_max, args.riusa, args.incrementale,
+                           max(1, args.ripetizioni))
         results.append(figures)
         print(report(figures) + "\n", flush=True)
     for services in args.federazione or []:
