@@ -6,6 +6,7 @@ import gzip
 import hashlib
 import json
 import shutil
+import sys
 from pathlib import Path
 
 import cbor2
@@ -98,3 +99,17 @@ def test_a_chunk_out_of_shape_stops_the_build_with_an_italian_message(bundles, t
     chunk.write_bytes(gzip.compress(SIGNATURE + cbor2.dumps([[["parola", [["non un numero"]], []]]])))
     with pytest.raises(SiteBuildError, match="non ha la forma attesa"):
         canonicalize_bundle(broken)
+
+
+def test_the_pagefind_run_is_the_binary_of_the_installed_pagefind_package():
+    """The build runs the binary directly (no `python -m` start-up per bundle): it must be the one the
+    pagefind package itself would run, of the version the bundle keys record."""
+    import importlib.metadata
+    import subprocess
+
+    from reti_adi.site.search_index import pagefind_command
+
+    command = pagefind_command()
+    assert command[0] != sys.executable
+    printed = subprocess.run([*command, "--version"], capture_output=True, text=True, check=True).stdout
+    assert printed.split() == ["pagefind", importlib.metadata.version("pagefind")]
