@@ -16,6 +16,7 @@ from pathlib import Path
 from reti_adi.catalogue.discovery import discover
 from reti_adi.catalogue.records import Catalogue
 from reti_adi.check import load_and_check
+from reti_adi.gc_pause import paused_gc
 from reti_adi.publish.api import (API_DIR, ApiPublication, api_files, build_api, date_records, id_reuse_problems,
                                   namespace_problems)
 from reti_adi.publish.context import BuildContext, make_context
@@ -94,7 +95,8 @@ def step_api(state: BuildState) -> None:
 
 def step_records(state: BuildState) -> None:
     """The records as published and dated: all the site needs of the API (its files come in step_start_data)."""
-    state.api = date_records(state.catalogue, state.context, state.previous, state.protocols)
+    with paused_gc():  # tens of thousands of models, kept until the end: frozen
+        state.api = date_records(state.catalogue, state.context, state.previous, state.protocols)
 
 
 def _linkable_previous(state: BuildState) -> Path | None:
@@ -107,16 +109,18 @@ def _linkable_previous(state: BuildState) -> Path | None:
 def _publish_api_files(state: BuildState) -> dict[str, float]:
     stopwatch = Stopwatch()
     stopwatch.lap("api")
-    state.api.files = api_files(state.api, state.catalogue, state.context)
-    write_files_linking(state.staging, API_DIR, state.api.files, _linkable_previous(state))
+    with paused_gc(freeze=False):  # a child: what it makes is gone when it ends
+        state.api.files = api_files(state.api, state.catalogue, state.context)
+        write_files_linking(state.staging, API_DIR, state.api.files, _linkable_previous(state))
     return stopwatch.stop()
 
 
 def _publish_data_package(state: BuildState) -> dict[str, float]:
     stopwatch = Stopwatch()
-    for name, step in (("hsds", step_hsds), ("dati", step_datapackage)):
-        stopwatch.lap(name)
-        step(state)
+    with paused_gc(freeze=False):  # a child, as above
+        for name, step in (("hsds", step_hsds), ("dati", step_datapackage)):
+            stopwatch.lap(name)
+            step(state)
     return stopwatch.stop()
 
 

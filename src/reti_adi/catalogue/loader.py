@@ -16,6 +16,7 @@ from reti_adi.catalogue.partial import salvage
 from reti_adi.catalogue.records import Catalogue, LoadedRecord, ParseOutcome
 from reti_adi.catalogue.yaml_guard import read_bounded, size_problem
 from reti_adi.catalogue.yaml_source import PackedPositions, Positions, decode, parse
+from reti_adi.gc_pause import paused_gc
 from reti_adi.rules.personal_data import find_personal_data, load_validators
 from reti_adi.rules.placeholders import find_placeholders
 from reti_adi.rules.problems import Problem
@@ -123,17 +124,8 @@ def default_jobs() -> int:
 def load_catalogue(root: Path, cache=None, jobs: int | None = None) -> Catalogue:
     """Load every record. The cyclic GC is paused meanwhile: loading only allocates (no cycles to
     free), and at national scale repeated full-heap collections cost more than the work itself."""
-    import gc
-
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        catalogue = _load_catalogue(Path(root), cache, jobs)
-        gc.freeze()  # what was just loaded lives until the end: keep it out of later collections
-        return catalogue
-    finally:
-        if enabled:
-            gc.enable()
+    with paused_gc():  # what was just loaded lives until the end: frozen, out of later collections
+        return _load_catalogue(Path(root), cache, jobs)
 
 
 class ChangedDuringCheck(RuntimeError):
@@ -181,17 +173,13 @@ def fill_models(catalogue: Catalogue, cache, jobs: int | None = None) -> None:
     the JSON the cache recorded for the file's current digest, validated again by the record's pydantic
     model, or, where the cache has none or it does not validate, parsed from the file as a cold load
     does. Positions stay deferred: they are read from the file only if a problem needs them."""
-    import gc
-
     records = [record for kind in (catalogue.records, catalogue.partial) for of_kind in kind.values()
                for record in of_kind.values() if not record.has_model]
     if catalogue.meta is not None and not catalogue.meta.has_model:
         records.append(catalogue.meta)
     if not records:
         return
-    enabled = gc.isenabled()
-    gc.disable()  # as in load_catalogue: only allocation, no cycles
-    try:
+    with paused_gc():  # as in load_catalogue: only allocation, no cycles
         stored = cache.stored_models() if cache is not None else {}
         unread = []
         for record in records:
@@ -204,10 +192,6 @@ def fill_models(catalogue: Catalogue, cache, jobs: int | None = None) -> None:
                     pass
             unread.append(record)
         materialise_many(unread, jobs)
-        gc.freeze()
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def file_stem(name: str) -> str:

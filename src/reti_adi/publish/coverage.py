@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from reti_adi.catalogue.records import Catalogue
 from reti_adi.catalogue.vocabularies import comuni, vocabulary
+from reti_adi.gc_pause import paused_gc
 
 TIPOLOGIE_ART7: tuple[str, ...] = tuple(code for code in vocabulary("tipologie_art7").codes if code != "altro")
 AREE: tuple[str, ...] = vocabulary("aree_utenza").codes
@@ -117,8 +118,9 @@ def coverage(catalogue: Catalogue) -> dict[str, AmbitoCoverage]:
     services: dict[str, list] = defaultdict(list)
     for record in catalogue.of("servizio").values():
         services[record.model.ambito].append(record.model)
-    found = {r.id: _ambito_coverage(r.model, services.get(r.id, []))
-             for r in sorted(catalogue.of("ambito").values(), key=lambda r: r.id)}
+    with paused_gc():  # 140,000 cells at national scale, and no cycles
+        found = {r.id: _ambito_coverage(r.model, services.get(r.id, []))
+                 for r in sorted(catalogue.of("ambito").values(), key=lambda r: r.id)}
     _LAST[:] = [catalogue, found]
     return found
 

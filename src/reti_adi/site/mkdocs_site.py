@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from reti_adi.catalogue.records import Catalogue
+from reti_adi.gc_pause import paused_gc
 from reti_adi.publish.api_models import ServizioDettaglio
 from reti_adi.publish.context import BuildContext
 from reti_adi.resources import catalogue_or_default
@@ -178,17 +179,18 @@ def _take_previous(writer: PageWriter, pages: dict[str, str], config: dict, reus
         directory_urls = config.get("use_directory_urls", True) is not False
         blocks = []
         linker = VerifiedLinker(reuse.previous, reuse_dir, reuse.spare) if take else None
-        for relative in list(writer.deferred):
-            inputs = writer.input_digest(relative)
-            if inputs is None:
-                continue
-            result.keys[relative] = page_key(key, relative, inputs)
-            record = reuse.manifest.pages.get(result.keys[relative]) if take else None
-            if (record is not None and record.path == output_path(relative, directory_urls)
-                    and linker.take(record.path, record.digest)):
-                result.reused[relative] = record
-                blocks.append(record.sitemap)
-                del writer.deferred[relative]
+        with paused_gc(freeze=False):  # digests and links: no cycles
+            for relative in list(writer.deferred):
+                inputs = writer.input_digest(relative)
+                if inputs is None:
+                    continue
+                result.keys[relative] = page_key(key, relative, inputs)
+                record = reuse.manifest.pages.get(result.keys[relative]) if take else None
+                if (record is not None and record.path == output_path(relative, directory_urls)
+                        and linker.take(record.path, record.digest)):
+                    result.reused[relative] = record
+                    blocks.append(record.sitemap)
+                    del writer.deferred[relative]
         if result.reused:  # their sitemap entries, merged by merge_sites like another share's
             sitemap.write_text("\n".join(b for b in blocks if b), encoding="utf-8")
     for relative in list(writer.deferred):
@@ -206,7 +208,8 @@ def build_part(catalogue: Catalogue, details, ctx: BuildContext, protocols, part
     stopwatch.lap("pagine")
     writer = PageWriter(catalogue, details, ctx, protocols, select=_share(jobs, part),
                         defer=is_detail_page if reuse is not None else None)
-    pages = writer.write_all()
+    with paused_gc(freeze=False):  # the page values: containers, no cycles (not mkdocs, below)
+        pages = writer.write_all()
     stopwatch.lap("riuso")  # page keys, the previous build's verified pages linked, the others rendered
     config = site_config(catalogue.root, ctx)
     result = PartResult({})
