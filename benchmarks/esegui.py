@@ -234,16 +234,19 @@ def run_size(services: int, workdir: Path, baseline_timeout: float, reuse: bool 
     if incremental:
         # one service edited, then the same out built again, reusing what the edit leaves alone. The first
         # rebuild follows the full build, which (--completa) neither reads nor fills the check cache's models:
-        # it parses every file again. The second, after another edit, is a maintainer's usual loop.
+        # it parses every file again. The next ones, each after another edit, are a maintainer's usual loop:
+        # with repetitions, that many of them, and the figure is the median one (its phases with it).
         rebuilds = []
-        for day in (20, 21):
+        for day in range(20, 21 + repetitions):
             edited = edit_services(root, 1, day=day)
             again = measure("build", str(root), str(out))
             rebuilds.append({"servizio": edited[0], "totale_s": again["secondi"], "fasi": again["fasi"],
                              "riuso": again["riuso"], "rss_mb": again["rss_mb"],
                              "pulizia_staccata_s": again.get("pulizia_staccata_s"),
                              "rapporto_su_completa": None})  # set once every full build has run
-        figures["incrementale_dopo_completa"], figures["incrementale"] = rebuilds
+        loop = sorted(rebuilds[1:], key=lambda r: r["totale_s"])
+        figures["incrementale_dopo_completa"] = rebuilds[0]
+        figures["incrementale"] = {**loop[(len(loop) - 1) // 2], "ripetizioni_s": [r["totale_s"] for r in rebuilds[1:]]}
     api = out / "api" / "v1"
     counts = {}
     for path in (api / "ambiti").glob("*/sostegni.json"):
@@ -405,7 +408,8 @@ def report(figures: dict) -> str:
             continue
         r = again["riuso"] or {}
         lines.append(f"- build dopo la modifica di un servizio ({again['servizio']}; {when}), riusando la precedente: "
-                     f"{again['totale_s']:.1f} s = {100 * again['rapporto_su_completa']:.1f}% della build completa "
+                     f"{again['totale_s']:.1f} s" + _runs(again.get("ripetizioni_s", []))
+                     + f" = {100 * again['rapporto_su_completa']:.1f}% della build completa "
                      f"(obiettivo ≤ 15%); pagine riusate {r.get('pages_reused')}, rifatte {r.get('pages_rendered')}; "
                      f"indici di ricerca riusati {r.get('bundles_reused')}, rifatti {r.get('bundles_indexed')}")
         detached = again.get("pulizia_staccata_s")

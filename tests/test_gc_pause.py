@@ -34,8 +34,7 @@ def test_the_collector_is_off_inside_and_back_as_it_was_after():
 
 def test_a_failing_stretch_freezes_nothing_and_restores_the_collector():
     frozen = gc.get_freeze_count()
-    with pytest.raises(ValueError):
-        with paused_gc():
-            _ = [[i] for i in range(1000)]
-            raise ValueError("no")
+    with pytest.raises(ValueError), paused_gc():
+        _ = [[i] for i in range(1000)]
+        raise ValueError("no")
     assert gc.isenabled() and gc.get_freeze_count() == frozen

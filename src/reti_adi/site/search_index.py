@@ -27,8 +27,8 @@ import unicodedata
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from functools import cache
 from concurrent.futures import ThreadPoolExecutor
+from functools import cache
 from pathlib import Path
 
 from reti_adi.catalogue.records import Catalogue
