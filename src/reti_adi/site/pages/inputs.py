@@ -33,6 +33,11 @@ MEMO_PARTS = 256
 """A dataclass whose digest takes more parts than this is remembered by identity."""
 
 
+_MARKUP, _DATE, _SEQUENCE, _DICT, _MODEL, _LAZY, _ENUM, _DATACLASS, _CONSTANT, _UNKEYABLE = (
+    object() for _ in range(10))
+"""How _add digests a value of a given type (InputDigester._category)."""
+
+
 class Unkeyable(Exception):
     """A value this module cannot digest: the page is rendered, not looked up."""
 
@@ -72,6 +77,7 @@ class InputDigester:
         self._extra = extra
         self._constants = constants
         self._models: dict[int, tuple[object, bytes]] = {}
+        self._categories: dict[type, object] = {}
 
     def digest(self, template: str, values: dict) -> str:
         """Hex digest of (template, values); raises Unkeyable."""
@@ -103,11 +109,13 @@ class InputDigester:
             return
         if depth > MAX_DEPTH:
             raise Unkeyable("valori annidati troppo in profondità")
-        if kind is Markup:
-            parts += (b"M", str(value).encode("utf-8", "surrogatepass"), b"\0")
-        elif kind in (date, datetime):
-            parts += (b"D", kind.__name__.encode(), value.isoformat().encode(), b"\0")
-        elif kind is list or kind is tuple:
+        category = self._categories.get(kind)
+        if category is None:  # once per type: the isinstance chain below cost more than the digest itself
+            category = self._categories[kind] = self._category(kind)
+        if category is _SEQUENCE:
+            if not value:
+                parts += (b"l" if kind is list else b"u", b"", b"\0")  # what the line below makes of it
+                return
             if all(type(item) is str for item in value):  # the commonest shape, in one go
                 text = "".join(f"{len(item)}:{item}" for item in value)
                 parts += (b"l" if kind is list else b"u", text.encode("utf-8", "surrogatepass"), b"\0")
@@ -120,23 +128,7 @@ class InputDigester:
                 return
             for item in value:
                 self._add(parts, item, depth + 1)
-        elif kind is dict:
-            parts += (b"{", str(len(value)).encode(), b"\0")
-            for key in sorted(value, key=repr):
-                self._add_inline(parts, key, depth + 1)
-                self._add_inline(parts, value[key], depth + 1)
-        elif isinstance(value, BaseModel):
-            parts += (b"m", self._model(value))
-        elif kind is Lazy:
-            name = getattr(value.function, "__qualname__", "")
-            if not callable(value.function) or "<" in name or "." in name or not name:
-                raise Unkeyable(f"funzione non di modulo: {name or value.function!r}")
-            parts += (b"F", f"{value.function.__module__}:{name}".encode(), b"\0")
-            self._add(parts, list(value.args), depth + 1)
-        elif isinstance(value, Enum):
-            parts += (b"E", kind.__qualname__.encode(), b"\0")
-            self._add(parts, value.value, depth + 1)
-        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        elif category is _DATACLASS:
             # a big one (an ambito's coverage) may be shown by several values of a page: digested once
             found = self._models.get(id(value))
             if found is not None and found[0] is value:
@@ -152,11 +144,52 @@ class InputDigester:
                 parts += (b"c", digest)
             else:
                 parts += own
-        elif isinstance(value, self._constants):
+        elif category is _MODEL:
+            parts += (b"m", self._model(value))
+        elif category is _MARKUP:
+            parts += (b"M", str(value).encode("utf-8", "surrogatepass"), b"\0")
+        elif category is _DATE:
+            parts += (b"D", kind.__name__.encode(), value.isoformat().encode(), b"\0")
+        elif category is _DICT:
+            parts += (b"{", str(len(value)).encode(), b"\0")
+            for key in sorted(value, key=repr):
+                self._add_inline(parts, key, depth + 1)
+                self._add_inline(parts, value[key], depth + 1)
+        elif category is _LAZY:
+            name = getattr(value.function, "__qualname__", "")
+            if not callable(value.function) or "<" in name or "." in name or not name:
+                raise Unkeyable(f"funzione non di modulo: {name or value.function!r}")
+            parts += (b"F", f"{value.function.__module__}:{name}".encode(), b"\0")
+            self._add(parts, list(value.args), depth + 1)
+        elif category is _ENUM:
+            parts += (b"E", kind.__qualname__.encode(), b"\0")
+            self._add(parts, value.value, depth + 1)
+        elif category is _CONSTANT:
             parts += (b"K", kind.__qualname__.encode(), b"\0")
         else:
             raise Unkeyable(f"tipo di valore non previsto: {kind.__module__}.{kind.__qualname__}")
 
+    def _category(self, kind: type) -> object:
+        """What _add does with values of this type, decided in the order it always was."""
+        if kind is Markup:
+            return _MARKUP
+        if kind in (date, datetime):
+            return _DATE
+        if kind is list or kind is tuple:
+            return _SEQUENCE
+        if kind is dict:
+            return _DICT
+        if issubclass(kind, BaseModel):
+            return _MODEL
+        if kind is Lazy:
+            return _LAZY
+        if issubclass(kind, Enum):
+            return _ENUM
+        if dataclasses.is_dataclass(kind) and not issubclass(kind, type):
+            return _DATACLASS
+        if issubclass(kind, self._constants):
+            return _CONSTANT
+        return _UNKEYABLE
 
     def _add_inline(self, parts: list[bytes], value, depth: int) -> None:
         """_add, with text and None (most of a dict's or a dataclass's values) done here: the same parts,
