@@ -7,7 +7,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "reti_adi"
 STAGES = {"cli", "catalogue", "rules", "publish", "site", "maintain", "reporters", "federation"}
-TOP_LEVEL = {"__init__", "check", "build", "clock", "resources", "stopwatch"}
+TOP_LEVEL = {"__init__", "check", "build", "clock", "resources", "stopwatch", "gc_pause"}
 
 
 def _modules() -> dict[str, Path]:
