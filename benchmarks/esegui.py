@@ -27,6 +27,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from statistics import median
 
 HERE = Path(__file__).resolve().parent
 EPOCH = "1764000000"
@@ -45,12 +46,6 @@ def measure(*args: str, timeout: float | None = None) -> dict:
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     result["secondi_processo"] = time.perf_counter() - started
     return result
-
-
-def median(values: list[float]) -> float:
-    import statistics
-
-    return statistics.median(values)
 
 
 def size(path: Path) -> int:

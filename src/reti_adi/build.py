@@ -109,18 +109,16 @@ def _linkable_previous(state: BuildState) -> Path | None:
 def _publish_api_files(state: BuildState) -> dict[str, float]:
     stopwatch = Stopwatch()
     stopwatch.lap("api")
-    with paused_gc(freeze=False):  # a child: what it makes is gone when it ends
-        state.api.files = api_files(state.api, state.catalogue, state.context)
-        write_files_linking(state.staging, API_DIR, state.api.files, _linkable_previous(state))
+    state.api.files = api_files(state.api, state.catalogue, state.context)
+    write_files_linking(state.staging, API_DIR, state.api.files, _linkable_previous(state))
     return stopwatch.stop()
 
 
 def _publish_data_package(state: BuildState) -> dict[str, float]:
     stopwatch = Stopwatch()
-    with paused_gc(freeze=False):  # a child, as above
-        for name, step in (("hsds", step_hsds), ("dati", step_datapackage)):
-            stopwatch.lap(name)
-            step(state)
+    for name, step in (("hsds", step_hsds), ("dati", step_datapackage)):
+        stopwatch.lap(name)
+        step(state)
     return stopwatch.stop()
 
 
@@ -141,7 +139,8 @@ def step_start_data(state: BuildState) -> None:
     from reti_adi.publish.forked import BACKGROUND_NICENESS, ForkedJob
 
     state.data = ForkedJob(_publish_in_background, [(state, name) for name in BACKGROUND_PUBLICATIONS],
-                           "la pubblicazione di API e dati", niceness=BACKGROUND_NICENESS)
+                           "la pubblicazione di API e dati", niceness=BACKGROUND_NICENESS,
+                           collect=False)  # they only allocate (gc_pause.py)
     state.background.append(state.data)
 
 
@@ -184,6 +183,7 @@ def step_datapackage(state: BuildState) -> None:
 def step_hsds(state: BuildState) -> None:
     from reti_adi.publish.hsds import HSDS_DIR, build_hsds, catalogue_ids
     from reti_adi.publish.identity import catalogue_namespace
+
     # a regional portal's context overrides global_id to keep its sources' ids; an ambito's build derives them
     keeps_source_ids = type(state.context).global_id is not BuildContext.global_id
     if keeps_source_ids:

@@ -10,11 +10,13 @@ core the parent leaves idle rather than the parent's).
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import queue
 from collections.abc import Callable, Sequence
 
+from reti_adi.gc_pause import freeze_heap
 from reti_adi.site.errors import SiteBuildError
 
 
@@ -22,24 +24,16 @@ BACKGROUND_NICENESS = 10
 """For work a build starts beside itself (documents, API files): it takes the core the build leaves idle."""
 
 
-def freeze_heap() -> None:
-    """Before a fork: what the parent holds so far (the catalogue, the dated records) goes to the permanent
-    generation. The cyclic GC then never walks it again, in the parent or in the children: at 10,000
-    services each full collection walked hundreds of thousands of long-lived objects (a third of the
-    time of the comuni pages), and walking them in a child also wrote to their pages, copying them."""
-    import gc
-
-    gc.freeze()
-
-
 class ForkedError(SiteBuildError):
     """A child process failed: nothing it was writing may be published."""
 
 
-def _child(function: Callable, index: int, args: tuple, queue, niceness: int) -> None:
+def _child(function: Callable, index: int, args: tuple, queue, niceness: int, collect: bool) -> None:
     try:
         if niceness:
             os.nice(niceness)
+        if not collect:
+            gc.disable()
         queue.put((index, "ok", function(*args)))
     except BaseException as exc:  # noqa: BLE001 - reported by the parent
         queue.put((index, "errore", f"{type(exc).__name__}: {exc}"))
@@ -48,12 +42,15 @@ def _child(function: Callable, index: int, args: tuple, queue, niceness: int) ->
 class ForkedJob:
     """Children started and not yet waited for: results() waits, cancel() stops them."""
 
-    def __init__(self, function: Callable, arguments: Sequence[tuple], what: str, niceness: int = 0):
+    def __init__(self, function: Callable, arguments: Sequence[tuple], what: str, niceness: int = 0,
+                 collect: bool = True):
+        """collect=False: the children run without the cyclic GC (gc_pause.py), for work that only
+        allocates; what they make is gone when they end."""
         self.what = what
         freeze_heap()
         context = multiprocessing.get_context("fork")
         self._queue = context.Queue()
-        self._children = [context.Process(target=_child, args=(function, index, args, self._queue, niceness),
+        self._children = [context.Process(target=_child, args=(function, index, args, self._queue, niceness, collect),
                                           daemon=True)
                           for index, args in enumerate(arguments)]
         for child in self._children:

@@ -13,20 +13,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reti_adi.publish.files import safe_relative, write_files
+from reti_adi.publish.files import write_files
 from reti_adi.site.reuse import VerifiedLinker, digest_bytes
 
 
-def write_files_linking(staging: Path, folder: str, files: dict[str, bytes], previous: Path | None) -> int:
+def write_files_linking(staging: Path, folder: str, files: dict[str, bytes], previous: Path | None) -> None:
     """Write files (relative to staging/folder) into staging, linking from previous/folder each one it has
-    with the same bytes; previous None: write them all. Returns how many were linked."""
+    with the same bytes; previous None: write them all. A path take() refuses as unsafe is a miss, and
+    write_files raises on it as it always does."""
     if previous is None:
         write_files(staging / folder, files)
-        return 0
+        return
     linker = VerifiedLinker(previous, staging)
-    missed: dict[str, bytes] = {}
-    for relative, content in files.items():
-        if not linker.take(str(safe_relative(f"{folder}/{relative}")), digest_bytes(content)):
-            missed[relative] = content
-    write_files(staging / folder, missed)
-    return len(files) - len(missed)
+    write_files(staging / folder, {relative: content for relative, content in files.items()
+                                   if not linker.take(f"{folder}/{relative}", digest_bytes(content))})

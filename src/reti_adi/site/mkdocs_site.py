@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 
 from reti_adi.catalogue.records import Catalogue
-from reti_adi.gc_pause import paused_gc
+from reti_adi.gc_pause import freeze_heap, paused_gc
 from reti_adi.publish.api_models import ServizioDettaglio
 from reti_adi.publish.context import BuildContext
 from reti_adi.resources import catalogue_or_default
@@ -259,8 +259,6 @@ def build_parts(catalogue: Catalogue, details, ctx: BuildContext, protocols, wor
                               shared)]
     else:
         import multiprocessing
-
-        from reti_adi.publish.forked import freeze_heap
 
         freeze_heap()
         context = multiprocessing.get_context("fork")
