@@ -315,8 +315,7 @@ def _build_locked(root: Path, target: OutputDir, previous, today, steps, stopwat
     if reuse:
         raise BuildRefused(CheckResult(root, result.today, result.problems + reuse, result.files, result.counts))
     stopwatch.lap("contesto")
-    files = [p for _, p in discover(root)]
-    context = make_context(catalogue, files, reference_date=result.today)
+    context = make_context(catalogue, lambda: [p for _, p in discover(root)], reference_date=result.today)
     sub_timings: dict[str, float] = {}
     site_reuse = SiteReuse(out if out.is_dir() else None, load_manifest(out) if reuse_site else Manifest(),
                            reuse_site, spare=target.spare() if reuse_site else None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import subprocess
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,17 +67,20 @@ def _dirty(root: Path) -> bool:
     return bool(status)
 
 
-def source_epoch(root: Path, files: list[Path]) -> int:
+def source_epoch(root: Path, files: Iterable[Path] | Callable[[], Iterable[Path]]) -> int:
+    """files: the source files, or what lists them: called only when neither SOURCE_DATE_EPOCH nor a clean
+    git tree gives the date (walking 14,000 files cost a rebuild 0.2 s on its one-core stretch)."""
     if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
         return int(os.environ["SOURCE_DATE_EPOCH"])
     commit_time = _git(root, "log", "-1", "--format=%ct")
     if commit_time and not _dirty(root):
         return int(commit_time)
     # uncommitted edits or no git: the newest source file decides, still not the clock
-    return max((int(p.stat().st_mtime) for p in files), default=0)
+    return max((int(p.stat().st_mtime) for p in (files() if callable(files) else files)), default=0)
 
 
-def make_context(catalogue: Catalogue, files: list[Path], reference_date: dt.date | None = None) -> BuildContext:
+def make_context(catalogue: Catalogue, files: Iterable[Path] | Callable[[], Iterable[Path]],
+                 reference_date: dt.date | None = None) -> BuildContext:
     epoch = source_epoch(catalogue.root, files)
     generated = dt.datetime.fromtimestamp(epoch, tz=dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     commit = _git(catalogue.root, "rev-parse", "HEAD")

@@ -33,7 +33,7 @@ from reti_adi.publish.files import write_json_atomically
 from reti_adi.publish.files import is_safe_relative
 from reti_adi.site.reuse import DIGEST, digest_bytes, take_verified, versions
 
-FORMAT = 1
+FORMAT = 2
 MAX_MANIFEST_BYTES = 64 * 1024 * 1024
 """A manifest larger than this is not read (10,000 documents take about 1 MB)."""
 PACKAGE_DIR = Path(__file__).resolve().parent

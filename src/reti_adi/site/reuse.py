@@ -43,6 +43,7 @@ import re
 import shutil
 import stat
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -50,7 +51,7 @@ from pathlib import Path
 from reti_adi import __version__
 from reti_adi.publish.files import MAX_PATH_CHARS, is_safe_relative, write_json_atomically
 
-FORMAT = 2
+FORMAT = 3
 MAX_MANIFEST_BYTES = 256 * 1024 * 1024
 """A manifest larger than this is not read (100,000 pages take about 30 MB)."""
 DIGEST = re.compile(r"[0-9a-f]{32}")
@@ -83,9 +84,34 @@ class BundleRecord:
     """File relative to the regione's bundle folder -> digest."""
 
 
+class CheckedPages(Mapping):
+    """A manifest's pages as read back: each entry checked (_page) when it is looked up, not all at load.
+    The load is on the build's one-core stretch before the site processes start, and checking 23,000
+    entries there cost 0.2 s; looked up, they are checked in those processes, on both cores. Iterating
+    (tests, equality) checks every entry and skips the bad ones, as the lookup does."""
+
+    __slots__ = ("_raw",)
+
+    def __init__(self, raw: dict):
+        self._raw = raw
+
+    def __getitem__(self, key: str) -> PageRecord:
+        value = self._raw.get(key) if isinstance(key, str) and DIGEST.fullmatch(key) else None
+        record = _page(value) if value is not None else None
+        if record is None:
+            raise KeyError(key)
+        return record
+
+    def __iter__(self):
+        return (key for key in self._raw if key in self)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
 @dataclass(slots=True)
 class Manifest:
-    pages: dict[str, PageRecord] = field(default_factory=dict)
+    pages: Mapping[str, PageRecord] = field(default_factory=dict)
     bundles: dict[str, BundleRecord] = field(default_factory=dict)
 
 
@@ -117,7 +143,10 @@ class SiteReuse:
 
 
 def digest_bytes(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    """128 bits of sha256: what a published file is checked against. sha256, not blake2b: x86 and ARM
+    processors hash it in hardware (SHA-NI: 1.5 GB/s against blake2b's 0.6 on the benchmark machine),
+    and a rebuild at 10,000 services reads back some 700 MB of pages it reuses."""
+    return hashlib.sha256(data).hexdigest()[:32]
 
 
 def file_digest(path: Path | str) -> str | None:
@@ -129,10 +158,10 @@ def file_digest(path: Path | str) -> str | None:
     try:
         if not stat.S_ISREG(os.fstat(descriptor).st_mode):
             return None
-        digest = hashlib.blake2b(digest_size=16)
+        digest = hashlib.sha256()
         while chunk := os.read(descriptor, 1 << 20):
             digest.update(chunk)
-        return digest.hexdigest()
+        return digest.hexdigest()[:32]
     except OSError:
         return None
     finally:
@@ -377,10 +406,7 @@ def load_manifest(out: Path) -> Manifest:
     pages, bundles = document.get("pagine"), document.get("indici")
     manifest = Manifest()
     if isinstance(pages, dict):
-        for key, value in pages.items():
-            record = _page(value) if DIGEST.fullmatch(key) else None
-            if record is not None:
-                manifest.pages[key] = record
+        manifest.pages = CheckedPages(pages)
     if isinstance(bundles, dict):
         for region, value in bundles.items():
             record = _bundle(value) if is_safe_relative(region) and "/" not in region else None

@@ -35,11 +35,18 @@ class ReportChannels:
     def mail_link(self, service_id: str, title: str) -> str | None:
         if not self.email:
             return None
-        subject = f"Correzione al catalogo: servizio {service_id}"
-        body = (f"Servizio: {service_id}\nCosa non è corretto (orari, recapiti, stato, altro):\n\n"
-                "Come lo sai (es. telefonata all'ente, sito dell'ente):\n\n"
-                "Non scrivere dati personali delle persone che segui.")
-        return f"mailto:{self.email}?{urlencode({'subject': subject, 'body': body}, quote_via=quote)}"
+        # urlencode(..., quote_via=quote) of MAIL_SUBJECT and MAIL_BODY, with the fixed text quoted once:
+        # percent-encoding goes character by character, and it ran 10,000 times a build
+        quoted = quote(service_id, safe="")
+        return f"mailto:{self.email}?subject={_SUBJECT_QUOTED}{quoted}&body={_BODY_QUOTED[0]}{quoted}{_BODY_QUOTED[1]}"
+
+
+MAIL_SUBJECT = "Correzione al catalogo: servizio {}"
+MAIL_BODY = ("Servizio: {}\nCosa non è corretto (orari, recapiti, stato, altro):\n\n"
+             "Come lo sai (es. telefonata all'ente, sito dell'ente):\n\n"
+             "Non scrivere dati personali delle persone che segui.")
+_SUBJECT_QUOTED = quote(MAIL_SUBJECT.removesuffix("{}"), safe="")
+_BODY_QUOTED = tuple(quote(part, safe="") for part in MAIL_BODY.split("{}"))
 
 
 def report_channels(catalogue: Catalogue) -> ReportChannels:
