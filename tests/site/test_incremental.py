@@ -193,22 +193,31 @@ def test_a_rebuild_moves_unchanged_pages_from_the_spare_build_and_checks_each_on
     tampered = spare / "servizi/assistenza-domiciliare/index.html"
     tampered.unlink()  # a file of its own, not the inode it shares with build/
     tampered.write_bytes(b"<p>pagina manomessa</p>")
+    (spare / "servizi/intruso").mkdir()  # a page no build made, in a section moved whole
+    (spare / "servizi/intruso/index.html").write_bytes(b"<p>intruso</p>")
+    (spare / "enti/collegamento").symlink_to(tmp_path)  # a link among a moved section's folders
+    (spare / "comuni/index.html").unlink()
+    (spare / "comuni/index.html").write_bytes(b"<p>indice vecchio</p>")  # a shared page: rendered again
     EDITS["servizio-modificato"](root)
     full = _full_build_beside(root, out, tmp_path)
-    moved: list[tuple[str, bool]] = []
-    original = reuse.VerifiedLinker._move_from_spare
+    checked: list[tuple[str, bool]] = []
+    in_place: list[str] = []
+    for method in ("_move_from_spare", "_check_in_place"):
+        def counting(self, folder, digest, original=getattr(reuse.VerifiedLinker, method), method=method):
+            taken = original(self, folder, digest)
+            checked.append((folder, bool(taken)))
+            if taken and method == "_check_in_place":
+                in_place.append(folder)
+            return taken
 
-    def counting(self, folder, digest):
-        taken = original(self, folder, digest)
-        moved.append((folder, taken))
-        return taken
-
-    monkeypatch.setattr(reuse.VerifiedLinker, "_move_from_spare", counting)
+        monkeypatch.setattr(reuse.VerifiedLinker, method, counting)
     report = _build(root, out)
-    _same(out, full)
-    assert sum(taken for _, taken in moved) > 40 and report.reuse.pages_reused > 40
-    assert ("servizi/assistenza-domiciliare", False) in moved  # its bytes did not check out: linked instead
+    _same(out, full)  # nothing of what was planted: the full build has none of it
+    assert sum(taken for _, taken in checked) > 40 and report.reuse.pages_reused > 40
+    assert {folder.partition("/")[0] for folder in in_place} == set(reuse.MOVED_WHOLE)  # checked where they lay
+    assert ("servizi/assistenza-domiciliare", False) in checked  # its bytes did not check out: linked instead
     assert b"manomessa" not in (out / "servizi/assistenza-domiciliare/index.html").read_bytes()
+    assert not (out / "servizi/intruso").exists() and not os.path.lexists(out / "enti/collegamento")
 
 
 def test_a_tampered_or_deleted_previous_page_or_bundle_file_is_made_again(copy, tmp_path):

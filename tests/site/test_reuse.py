@@ -128,6 +128,58 @@ def test_a_spare_build_behind_a_symlink_gives_nothing(tmp_path):
     assert os.path.samefile(target / "servizi/a/index.html", previous / "servizi/a/index.html")
 
 
+def test_a_section_of_the_spare_is_moved_whole_and_only_the_pages_that_check_out_stay(tmp_path):
+    previous, spare, target = tmp_path / "precedente", tmp_path / "riserva", tmp_path / "riuso"
+    for folder in ("servizi/a", "servizi/b", "servizi/c", "servizi/d", "servizi/e"):
+        _page(previous, folder, b"pagina")
+    _page(spare, "servizi/a", b"pagina")  # the same bytes: stays where the move put it
+    _page(spare, "servizi/b", b"vecchia")  # an older version: removed, the previous build's linked instead
+    _page(spare, "servizi/c", b"pagina", "intruso.html")  # more than the page: removed, linked instead
+    elsewhere = tmp_path / "altrove"
+    _page(elsewhere, "d", b"pagina")
+    (spare / "servizi/d").symlink_to(elsewhere / "d")  # a link posing as the folder: removed, never followed
+    _page(spare, "servizi/vecchio", b"pagina")  # a page this build no longer has: no one claims it
+    (spare / "servizi/index.html").write_bytes(b"indice di due build fa")  # a shared page: rendered again
+    (spare / "servizi/e").write_bytes(b"un file al posto della cartella")
+    _page(spare, "comuni/001001", b"pagina")
+    moved = reuse.move_sections(spare, target)
+    assert moved == {"servizi", "comuni"} and not (spare / "servizi").exists()
+    linker = reuse.VerifiedLinker(previous, target, spare, moved)
+    digest = reuse.digest_bytes(b"pagina")
+    for folder in ("a", "b", "c", "d", "e"):
+        assert linker.take(f"servizi/{folder}/index.html", digest), folder
+        assert sorted(p.name for p in (target / "servizi" / folder).iterdir()) == ["index.html"], folder
+        assert (target / "servizi" / folder / "index.html").read_bytes() == b"pagina"
+        assert not (target / "servizi" / folder).is_symlink()
+    for folder in ("b", "c", "d", "e"):
+        assert os.path.samefile(target / "servizi" / folder / "index.html", previous / "servizi" / folder / "index.html")
+    assert not os.path.samefile(target / "servizi/a/index.html", previous / "servizi/a/index.html")
+    assert not linker.take("servizi/a/altro/index.html", digest)  # not the layout of a moved section
+    assert (elsewhere / "d/index.html").read_bytes() == b"pagina"
+    claimed = {f"servizi/{folder}/index.html" for folder in "abcde"}
+    reuse.discard_unclaimed(target, moved, claimed)
+    assert sorted(p.name for p in (target / "servizi").iterdir()) == ["a", "b", "c", "d", "e"]
+    assert list((target / "comuni").iterdir()) == []  # nothing claimed there: all gone
+
+
+def test_a_spare_section_behind_a_symlink_is_not_moved(tmp_path):
+    spare, target, elsewhere = tmp_path / "riserva", tmp_path / "riuso", tmp_path / "altrove"
+    _page(elsewhere, "a", b"pagina")
+    spare.mkdir()
+    (spare / "servizi").symlink_to(elsewhere)
+    (spare / "enti").write_bytes(b"un file")
+    assert reuse.move_sections(spare, target) == frozenset()
+    assert not os.path.lexists(target / "servizi") and (elsewhere / "a/index.html").exists()
+
+
+def test_without_a_moved_section_a_take_is_what_it_was(tmp_path):
+    previous, target = tmp_path / "precedente", tmp_path / "nuova"
+    _page(previous, "servizi/a", b"pagina")
+    assert reuse.VerifiedLinker(previous, target, None, frozenset({"servizi"})).take(
+        "servizi/a/index.html", reuse.digest_bytes(b"pagina"))
+    assert os.path.samefile(target / "servizi/a/index.html", previous / "servizi/a/index.html")
+
+
 CONFIG = {"site_name": "x", "theme": {"name": "material"}, "plugins": [], "hooks": [HOOK],
           "nav": [{"Home": "index.md"}, {"Catalogo": [{"Enti": "enti/index.md"}]}], "extra": {}}
 

@@ -23,8 +23,8 @@ from reti_adi.publish.context import BuildContext
 from reti_adi.resources import catalogue_or_default
 from reti_adi.site.errors import SiteBuildError
 from reti_adi.site.pages.catalogue import PageWriter
-from reti_adi.site.reuse import (Manifest, PageRecord, SiteReuse, VerifiedLinker, base_key, file_digest, page_key,
-                                 site_key)
+from reti_adi.site.reuse import (Manifest, PageRecord, SiteReuse, VerifiedLinker, base_key, discard_unclaimed,
+                                 file_digest, move_sections, page_key, site_key)
 from reti_adi.site.search_index import build_search_indexes
 from reti_adi.stopwatch import Stopwatch
 
@@ -178,7 +178,7 @@ def _take_previous(writer: PageWriter, pages: dict[str, str], config: dict, reus
         take = reuse.usable()
         directory_urls = config.get("use_directory_urls", True) is not False
         blocks = []
-        linker = VerifiedLinker(reuse.previous, reuse_dir, reuse.spare) if take else None
+        linker = VerifiedLinker(reuse.previous, reuse_dir, reuse.spare, reuse.in_place) if take else None
         with paused_gc(freeze=False):  # digests and links: no cycles
             for relative in list(writer.deferred):
                 inputs = writer.input_digest(relative)
@@ -364,10 +364,16 @@ def build_site(catalogue: Catalogue, details: dict[str, ServizioDettaglio], ctx:
     try:
         jobs = site_jobs(len(catalogue.of("servizio")) + len(catalogue.of("ente")))
         merged = work_dir / "site"
+        if reuse is not None and reuse.usable() and reuse.spare is not None:
+            stopwatch.lap("sezioni")  # the spare's big sections moved whole, their pages checked where they lie
+            reuse.in_place = move_sections(reuse.spare, work_dir / REUSED_DIR)
         stopwatch.lap("parti")
         others, part_times, results = build_parts(catalogue, details, ctx, protocols, work_dir, jobs, merged, reuse)
         stopwatch.lap("unione")
         if any(result.reused for result in results):  # the reused pages stay put, the rendered ones join them
+            if reuse.in_place:
+                discard_unclaimed(work_dir / REUSED_DIR, reuse.in_place,
+                                  {record.path for result in results for record in result.reused.values()})
             others, merged = [merged, *others], work_dir / REUSED_DIR
         merge_sites(others, merged, tuple(sorted(work_dir.glob(f"parte-*/{REUSED_SITEMAP}"))))
         pages: dict[str, PageRecord] = {}
