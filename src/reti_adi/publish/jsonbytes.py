@@ -18,7 +18,10 @@ from pydantic import BaseModel
 
 def dump(document: BaseModel | dict) -> bytes:
     if isinstance(document, BaseModel):
-        return document.model_dump_json(exclude_none=True).encode("utf-8") + b"\n"
+        # model_dump_json's own serializer, which writes bytes (model_dump_json decodes them to str):
+        # the same UTF-8 bytes without a decode and an encode per record, 10,000 of them on a rebuild's
+        # one-core stretch
+        return document.__pydantic_serializer__.to_json(document, exclude_none=True) + b"\n"
     return (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
