@@ -154,7 +154,9 @@ def test_a_section_of_the_spare_is_moved_whole_and_only_the_pages_that_check_out
     for folder in ("b", "c", "d", "e"):
         assert os.path.samefile(target / "servizi" / folder / "index.html", previous / "servizi" / folder / "index.html")
     assert not os.path.samefile(target / "servizi/a/index.html", previous / "servizi/a/index.html")
-    assert not linker.take("servizi/a/altro/index.html", digest)  # not the layout of a moved section
+    _page(previous, "servizi/a/altro", b"pagina")
+    assert not linker.take("servizi/a/altro/index.html", digest)  # not the layout of a moved section...
+    assert not (target / "servizi/a/altro").exists()  # ...so never put among its folders, even when it checks out
     assert (elsewhere / "d/index.html").read_bytes() == b"pagina"
     claimed = {f"servizi/{folder}/index.html" for folder in "abcde"}
     reuse.discard_unclaimed(target, moved, claimed)
@@ -170,6 +172,33 @@ def test_a_spare_section_behind_a_symlink_is_not_moved(tmp_path):
     (spare / "enti").write_bytes(b"un file")
     assert reuse.move_sections(spare, target) == frozenset()
     assert not os.path.lexists(target / "servizi") and (elsewhere / "a/index.html").exists()
+    assert not os.path.lexists(target / "enti")
+
+
+def test_what_cannot_be_removed_or_is_not_a_claimed_folder_stops_the_build(tmp_path, monkeypatch):
+    target = tmp_path / "riuso"
+    _page(target, "servizi/a", b"pagina")
+    _page(target, "servizi/vecchio", b"pagina")
+    with pytest.raises(reuse.UnclaimedLeft):  # a claimed page that is not there under its own name
+        reuse.discard_unclaimed(target, frozenset({"servizi"}), {"servizi/A/index.html"})
+    (target / "servizi/b").symlink_to(tmp_path)
+    with pytest.raises(reuse.UnclaimedLeft):  # a claimed page's folder that became a link
+        reuse.discard_unclaimed(target, frozenset({"servizi"}), {"servizi/a/index.html", "servizi/b/index.html"})
+    assert (target / "servizi/vecchio/index.html").exists()  # checked before anything is removed
+    monkeypatch.setattr(reuse.shutil, "rmtree", lambda *args, **kwargs: None)
+    with pytest.raises(reuse.UnclaimedLeft):  # an unclaimed folder that stays
+        reuse.discard_unclaimed(target, frozenset({"servizi"}), {"servizi/a/index.html"})
+    assert (target / "servizi/vecchio/index.html").exists()
+
+
+def test_a_page_folder_in_place_that_cannot_be_removed_is_a_miss_and_nothing_is_put_there(tmp_path, monkeypatch):
+    previous, target = tmp_path / "precedente", tmp_path / "riuso"
+    _page(previous, "servizi/a", b"pagina")
+    _page(target, "servizi/a", b"vecchia")
+    monkeypatch.setattr(reuse.shutil, "rmtree", lambda *args, **kwargs: None)
+    linker = reuse.VerifiedLinker(previous, target, None, frozenset({"servizi"}))
+    assert not linker.take("servizi/a/index.html", reuse.digest_bytes(b"pagina"))
+    assert (target / "servizi/a/index.html").read_bytes() == b"vecchia"  # not linked over: discard_unclaimed stops
 
 
 def test_without_a_moved_section_a_take_is_what_it_was(tmp_path):

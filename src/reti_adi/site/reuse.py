@@ -445,14 +445,26 @@ def move_sections(spare: Path, target: Path, sections: tuple[str, ...] = MOVED_W
 def discard_unclaimed(target: Path, sections: frozenset[str], claimed: set[str]) -> None:
     """Remove from the moved sections of target every entry that is not a claimed page's folder
     («section/name» for a claimed «section/name/index.html»): stale pages, a page this build renders again,
-    anything else the spare held. Raises UnclaimedLeft if one cannot be removed."""
+    anything else the spare held. Raises UnclaimedLeft if one cannot be removed, or if a claimed folder is
+    not listed under its own name (a filesystem that ignores case: «Foo» would pass for «foo»)."""
     for section in sorted(sections):
         folder = f"{target}/{section}"
-        with os.scandir(folder) as entries:
-            unclaimed = [entry for entry in entries
-                         if not (f"{section}/{entry.name}/{PAGE_FILE}" in claimed
-                                 and entry.is_dir(follow_symlinks=False))]
-        for entry in unclaimed:
+        prefix = f"{section}/"
+        wanted = {path[len(prefix):].rpartition("/")[0] for path in claimed if path.startswith(prefix)}
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError as error:
+            raise UnclaimedLeft(f"non riesco a leggere «{folder}» della build di riserva: {error}") from error
+        names = {entry.name for entry in entries}
+        if not wanted <= names:
+            raise UnclaimedLeft(f"in «{folder}» le cartelle delle pagine riusate non hanno il loro nome esatto")
+        for entry in entries:
+            if entry.name in wanted and not entry.is_dir(follow_symlinks=False):
+                raise UnclaimedLeft(f"«{entry.path}», la cartella di una pagina riusata, non è più una cartella")
+        for entry in entries:
+            if entry.name in wanted:
+                continue
             if entry.is_dir(follow_symlinks=False):
                 shutil.rmtree(entry.path, ignore_errors=True)
             else:
