@@ -59,7 +59,8 @@ from reti_adi.site.errors import SiteBuildError
 FORMAT = 3
 MAX_MANIFEST_BYTES = 256 * 1024 * 1024
 """A manifest larger than this is not read (100,000 pages take about 30 MB)."""
-DIGEST = re.compile(r"[0-9a-f]{32}")
+DIGEST_CHARS = 32
+DIGEST = re.compile(rf"[0-9a-f]{{{DIGEST_CHARS}}}")
 PACKAGE_DIR = Path(__file__).resolve().parent
 CODE_DIR = PACKAGE_DIR.parent
 """The whole reti_adi package: pages are rendered from its models, vocabularies and templates."""
@@ -157,7 +158,7 @@ def digest_bytes(data: bytes) -> str:
     """128 bits of sha256: what a published file is checked against. sha256, not blake2b: x86 and ARM
     processors hash it in hardware (SHA-NI: 1.5 GB/s against blake2b's 0.6 on the benchmark machine),
     and a rebuild at 10,000 services reads back some 700 MB of pages it reuses."""
-    return hashlib.sha256(data).hexdigest()[:32]
+    return hashlib.sha256(data).hexdigest()[:DIGEST_CHARS]
 
 
 def file_digest(path: Path | str) -> str | None:
@@ -172,7 +173,7 @@ def file_digest(path: Path | str) -> str | None:
         digest = hashlib.sha256()
         while chunk := os.read(descriptor, 1 << 20):
             digest.update(chunk)
-        return digest.hexdigest()[:32]
+        return digest.hexdigest()[:DIGEST_CHARS]
     except OSError:
         return None
     finally:
@@ -362,13 +363,7 @@ class VerifiedLinker:
                     return True
             except OSError:
                 pass
-            shutil.rmtree(path, ignore_errors=True)  # rmtree follows no link
-        else:
-            try:
-                os.unlink(path)
-            except OSError:
-                pass
-        return None if os.path.lexists(path) else False
+        return False if _removed(path, stat.S_ISDIR(mode)) else None
 
     def take(self, relative: str, digest: str) -> bool:
         """Link (or copy) previous/relative to target/relative (for a page, first try its folder where a
@@ -376,13 +371,14 @@ class VerifiedLinker:
         if not is_safe_relative(relative):
             return False
         parent = relative.rpartition("/")[0]
-        if self.in_place and relative.partition("/")[0] in self.in_place:
+        moved = relative.partition("/")[0] in self.in_place
+        if moved:
             if relative.count("/") != 2 or not relative.endswith(f"/{PAGE_FILE}"):
                 return False  # not a page of the layout MOVED_WHOLE promises: rendered, never put among the moved
             found = self._check_in_place(parent, digest)
             if found is not False:
                 return bool(found)
-        if (self.spare is not None and parent and relative.endswith(f"/{PAGE_FILE}")
+        if (self.spare is not None and not moved and parent and relative.endswith(f"/{PAGE_FILE}")
                 and self._move_from_spare(parent, digest)):
             return True
         if not self._plain_dir(parent):
@@ -408,6 +404,18 @@ class VerifiedLinker:
 def take_verified(previous: Path, relative: str, digest: str, target: Path) -> bool:
     """One file: VerifiedLinker(previous, target).take(relative, digest)."""
     return VerifiedLinker(previous, target).take(relative, digest)
+
+
+def _removed(path: str, is_dir: bool) -> bool:
+    """Remove an entry of this build's work area without following a link; True once nothing is there."""
+    if is_dir:
+        shutil.rmtree(path, ignore_errors=True)  # rmtree follows no link
+    else:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+    return not os.path.lexists(path)
 
 
 class UnclaimedLeft(SiteBuildError):
@@ -465,14 +473,7 @@ def discard_unclaimed(target: Path, sections: frozenset[str], claimed: set[str])
         for entry in entries:
             if entry.name in wanted:
                 continue
-            if entry.is_dir(follow_symlinks=False):
-                shutil.rmtree(entry.path, ignore_errors=True)
-            else:
-                try:
-                    os.unlink(entry.path)
-                except OSError:
-                    pass
-            if os.path.lexists(entry.path):
+            if not _removed(entry.path, entry.is_dir(follow_symlinks=False)):
                 raise UnclaimedLeft(f"non riesco a rimuovere «{entry.path}» dalla build di riserva")
 
 
